@@ -1,0 +1,10 @@
+/**
+ * Byte and text codecs shared by every mechanism and profile: strict base64, fatal UTF-8,
+ * hexadecimal, constant-time equality and a bounded byte reader/writer.
+ *
+ * @module saslkit/codec
+ */
+export { base64Encode, base64Decode } from './base64.js'
+export { utf8Encode, utf8Decode } from './utf8.js'
+export { constantTimeEqual, concatBytes, hexEncode, hexDecode } from './bytes.js'
+export { ByteReader, ByteWriter } from './reader.js'

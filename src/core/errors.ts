@@ -1,0 +1,87 @@
+/**
+ * Every failure saslkit reports, with the codes of RFC 6120 §6.5 plus two client-side ones.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof SaslError && err.code === 'not-authorized') askForPasswordAgain()
+ * ```
+ */
+export type SaslErrorCode =
+  | 'aborted'
+  | 'account-disabled'
+  | 'credentials-expired'
+  | 'encryption-required'
+  | 'incorrect-encoding'
+  | 'invalid-authzid'
+  | 'invalid-mechanism'
+  | 'malformed-request'
+  | 'mechanism-too-weak'
+  | 'not-authorized'
+  | 'temporary-auth-failure'
+  | 'server-not-verified'
+  | 'protocol-violation'
+
+/**
+ * The protocol reply a profile received or would send with an error.
+ *
+ * @example
+ * ```ts
+ * const reply: SaslReply = { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' }
+ * ```
+ */
+export interface SaslReply {
+  readonly code: number
+  readonly enhanced?: string
+  readonly text: string
+}
+
+/**
+ * Options of the {@link SaslError} constructor.
+ *
+ * @example
+ * ```ts
+ * new SaslError('not-authorized', 'wrong password', { reason: 'wrong-password' })
+ * ```
+ */
+export interface SaslErrorOptions {
+  /** Mechanism facts safe to show (SCRAM `e=` value, OAuth error JSON, SASLprep rule). */
+  details?: Readonly<Record<string, unknown>>
+  /** The protocol reply, when a profile raised or will send the error. */
+  reply?: SaslReply
+  /** Server-side only: why, for the server's own logs; never sent to the client. */
+  reason?: string
+  cause?: unknown
+}
+
+/**
+ * The one error class of saslkit. Tests and apps branch on `code`, never on the message.
+ * Messages never contain passwords, tokens, hashes or keys.
+ *
+ * @example
+ * ```ts
+ * try { await client.next(challenge) } catch (e) {
+ *   if (e instanceof SaslError) console.log(e.code) // 'server-not-verified'
+ * }
+ * ```
+ */
+export class SaslError extends Error {
+  readonly code: SaslErrorCode
+  readonly details?: Readonly<Record<string, unknown>>
+  readonly reply?: SaslReply
+  readonly reason?: string
+
+  constructor(code: SaslErrorCode, message: string = code, options: SaslErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'SaslError'
+    this.code = code
+    if (options.details !== undefined) this.details = options.details
+    if (options.reply !== undefined) this.reply = options.reply
+    if (options.reason !== undefined) this.reason = options.reason
+  }
+}
+
+/** Wraps anything thrown by caller-supplied code (callbacks, providers) into a SaslError. */
+export function asSaslError(error: unknown, code: SaslErrorCode, message: string): SaslError {
+  if (error instanceof SaslError) return error
+  return new SaslError(code, message, { cause: error })
+}

@@ -1,0 +1,18 @@
+/**
+ * saslkit: SASL (RFC 4422) client and server state machines for every runtime.
+ *
+ * Each mechanism is also its own subpath (`saslkit/plain`, `saslkit/scram`, …) so that a
+ * bundle holds only what it imports.
+ *
+ * @module saslkit
+ */
+export * from './core/index.js'
+export { base64Decode, base64Encode, constantTimeEqual, utf8Decode, utf8Encode } from './codec/index.js'
+export { plain } from './mechanisms/plain.js'
+export type { PlainClientOptions, PlainServerOptions } from './mechanisms/plain.js'
+export { login } from './mechanisms/login.js'
+export type { LoginClientOptions, LoginServerOptions } from './mechanisms/login.js'
+export { anonymous } from './mechanisms/anonymous.js'
+export type { AnonymousClientOptions, AnonymousServerOptions } from './mechanisms/anonymous.js'
+export { external } from './mechanisms/external.js'
+export type { ExternalClientOptions, ExternalServerOptions } from './mechanisms/external.js'

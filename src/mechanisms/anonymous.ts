@@ -1,0 +1,105 @@
+/**
+ * ANONYMOUS (RFC 4505): no credentials, an optional trace (an email address or token).
+ *
+ * @module saslkit/anonymous
+ */
+import { SaslError } from '../core/errors.js'
+import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
+import { makeIdentity } from '../core/server.js'
+import type { Mechanism } from '../core/types.js'
+import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+
+/**
+ * ANONYMOUS client options.
+ *
+ * @example
+ * ```ts
+ * const options: AnonymousClientOptions = { trace: 'sirhc' }
+ * ```
+ */
+export interface AnonymousClientOptions {
+  /** An email address or opaque token, at most 255 characters, no control characters. */
+  readonly trace?: string
+}
+
+/**
+ * ANONYMOUS server options.
+ *
+ * @example
+ * ```ts
+ * const options: AnonymousServerOptions = { allow: false } // refuse anonymous logins
+ * ```
+ */
+export interface AnonymousServerOptions {
+  /** Accept anonymous logins (default true); false answers `mechanism-too-weak`. */
+  readonly allow?: boolean
+  /** The authcid reported on success (default `anonymous`). */
+  readonly username?: string
+  readonly maxMessageBytes?: number
+}
+
+// RFC 4505 §2: trace = [ email / token ], token = 1*255TCHAR, TCHAR excludes controls.
+function checkTrace(trace: string): void {
+  if ([...trace].length > 255) throw new SaslError('malformed-request', 'ANONYMOUS: trace longer than 255 characters')
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(trace)) {
+    throw new SaslError('malformed-request', 'ANONYMOUS: trace contains a control character')
+  }
+}
+
+class AnonymousClient extends ClientBase {
+  readonly mechanism = 'ANONYMOUS'
+  readonly #trace: string
+
+  constructor(options: AnonymousClientOptions) {
+    super()
+    this.#trace = options.trace ?? ''
+    checkTrace(this.#trace)
+  }
+
+  protected onStart(): Uint8Array {
+    return utf8Encode(this.#trace)
+  }
+
+  protected onNext(): never {
+    throw new SaslError('malformed-request', 'ANONYMOUS: the server sent a challenge after the trace')
+  }
+}
+
+class AnonymousServer extends ServerBase {
+  readonly mechanism = 'ANONYMOUS'
+  readonly #allow: boolean
+  readonly #username: string
+
+  constructor(options: AnonymousServerOptions) {
+    super(options.maxMessageBytes)
+    this.#allow = options.allow ?? true
+    this.#username = options.username ?? 'anonymous'
+  }
+
+  protected onNext(response: Uint8Array | undefined): ServerOutcome {
+    if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
+    const trace = utf8Decode(response)
+    checkTrace(trace)
+    if (!this.#allow) {
+      return { type: 'failure', error: new SaslError('mechanism-too-weak', 'anonymous login is not allowed', { reason: 'anonymous-refused' }) }
+    }
+    return { type: 'success', identity: makeIdentity(this.mechanism, this.#username, this.#username, { trace }) }
+  }
+}
+
+/**
+ * The ANONYMOUS mechanism. Strength 0; `negotiate()` picks it only when `prefer` names it.
+ *
+ * @example
+ * ```ts
+ * const step = await anonymous.server({}).next(await anonymous.client({ trace: 'sirhc' }).start())
+ * // step.identity.details.trace === 'sirhc'
+ * ```
+ */
+export const anonymous: Mechanism<AnonymousClientOptions, AnonymousServerOptions> = {
+  name: 'ANONYMOUS',
+  traits: { clientFirst: true, plaintext: false, mutual: false, channelBinding: false, strength: 0, legacy: false, explicitOnly: true },
+  client: (options) => new AnonymousClient(options),
+  server: (options) => new AnonymousServer(options),
+}

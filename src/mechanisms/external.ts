@@ -1,0 +1,95 @@
+/**
+ * EXTERNAL (RFC 4422 Appendix A): the identity comes from outside SASL (a TLS client
+ * certificate, a Unix socket peer); the client only names who it wants to act as.
+ *
+ * @module saslkit/external
+ */
+import { SaslError } from '../core/errors.js'
+import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
+import { checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
+import type { Mechanism, ServerOptions } from '../core/types.js'
+import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+
+/**
+ * EXTERNAL client options.
+ *
+ * @example
+ * ```ts
+ * const options: ExternalClientOptions = { authzid: 'fred@example.com' }
+ * ```
+ */
+export interface ExternalClientOptions {
+  /** Act as this identity; absent or empty: as the established one. */
+  readonly authzid?: string
+}
+
+/**
+ * EXTERNAL server options.
+ *
+ * @example
+ * ```ts
+ * const options: ExternalServerOptions = { identity: certificateSubjectEmail }
+ * ```
+ */
+export interface ExternalServerOptions extends Pick<ServerOptions, 'authorize' | 'credentials' | 'maxMessageBytes'> {
+  /** The identity the transport already established; absent: every attempt fails. */
+  readonly identity?: string
+}
+
+class ExternalClient extends ClientBase {
+  readonly mechanism = 'EXTERNAL'
+  readonly #authzid: string
+
+  constructor(options: ExternalClientOptions) {
+    super()
+    this.#authzid = options.authzid ?? ''
+  }
+
+  // RFC 4422 A.1: the initial response is the authzid, empty when none is requested.
+  protected onStart(): Uint8Array {
+    return utf8Encode(this.#authzid)
+  }
+
+  protected onNext(challenge: Uint8Array): Uint8Array {
+    // A server that did not take the initial response sends an empty challenge first.
+    if (challenge.length !== 0) throw new SaslError('malformed-request', 'EXTERNAL: unexpected non-empty challenge')
+    return utf8Encode(this.#authzid)
+  }
+}
+
+class ExternalServer extends ServerBase {
+  readonly mechanism = 'EXTERNAL'
+  readonly #options: ExternalServerOptions
+
+  constructor(options: ExternalServerOptions) {
+    super(options.maxMessageBytes)
+    this.#options = { ...options }
+  }
+
+  protected async onNext(response: Uint8Array | undefined): Promise<ServerOutcome> {
+    if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
+    const authzid = utf8Decode(response)
+    checkIdentityLength(authzid, 'authzid')
+    if (authzid.includes('\0')) throw new SaslError('malformed-request', 'EXTERNAL: authzid contains NUL')
+    const established = this.#options.identity
+    if (established === undefined || established === '') return { type: 'failure', error: notAuthorized('no-external-identity') }
+    const stored = await lookupCredentials(this.#options, established, this.mechanism)
+    return concludeAuthentication(this.#options, this.mechanism, established, authzid, stored)
+  }
+}
+
+/**
+ * The EXTERNAL mechanism. Strength 5; `negotiate()` picks it only when `prefer` names it.
+ *
+ * @example
+ * ```ts
+ * const server = external.server({ identity: 'fred@example.com' })
+ * const step = await server.next(await external.client({}).start()) // success as fred@example.com
+ * ```
+ */
+export const external: Mechanism<ExternalClientOptions, ExternalServerOptions> = {
+  name: 'EXTERNAL',
+  traits: { clientFirst: true, plaintext: false, mutual: false, channelBinding: false, strength: 5, legacy: false, explicitOnly: true },
+  client: (options) => new ExternalClient(options),
+  server: (options) => new ExternalServer(options),
+}

@@ -1,0 +1,124 @@
+/**
+ * LOGIN (draft-murchison-sasl-login-00, [MS-XLOGIN]): the server prompts for the username,
+ * then the password. Legacy and plaintext: prefer PLAIN over TLS.
+ *
+ * @module saslkit/login
+ */
+import { SaslError } from '../core/errors.js'
+import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
+import {
+  checkIdentityLength,
+  checkPlaintextPassword,
+  concludeAuthentication,
+  notAuthorized,
+  requirePasswordSource,
+} from '../core/server.js'
+import type { Mechanism, ServerOptions } from '../core/types.js'
+import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+
+/**
+ * LOGIN client options.
+ *
+ * @example
+ * ```ts
+ * const options: LoginClientOptions = { username: 'tim', password: 'tanstaaftanstaaf' }
+ * ```
+ */
+export interface LoginClientOptions {
+  readonly username: string
+  readonly password: string
+  /** Applied to username and password before sending, e.g. `saslprep`. */
+  readonly prepare?: (value: string) => string
+}
+
+/**
+ * LOGIN server options: `credentials` (stored `password`) or `verifyPassword`, and the prompts.
+ *
+ * @example
+ * ```ts
+ * const options: LoginServerOptions = { credentials: (u) => db.get(u), prompts: { username: 'User Name\0', password: 'Password\0' } }
+ * ```
+ */
+export interface LoginServerOptions extends ServerOptions {
+  /** Prompt texts; default `Username:` / `Password:` as [MS-XLOGIN] §2.2.2 and most servers send. */
+  readonly prompts?: { readonly username: string; readonly password: string }
+  /** Applied to the received username and password before they are checked. */
+  readonly prepare?: (value: string) => string
+}
+
+class LoginClient extends ClientBase {
+  readonly mechanism = 'LOGIN'
+  readonly #answers: Uint8Array[]
+
+  constructor(options: LoginClientOptions) {
+    super()
+    const prepare = options.prepare ?? ((s: string) => s)
+    const username = prepare(options.username)
+    const password = prepare(options.password)
+    if (username === '' || password === '') throw new SaslError('malformed-request', 'LOGIN: empty username or password')
+    if (username.includes('\0') || password.includes('\0')) throw new SaslError('malformed-request', 'LOGIN: a field contains NUL')
+    this.#answers = [utf8Encode(username), utf8Encode(password)]
+  }
+
+  protected onStart(): undefined {
+    return undefined
+  }
+
+  // The draft: clients MUST ignore the prompt text (servers send `Username:`, `User Name\0`…).
+  protected onNext(): Uint8Array {
+    const answer = this.#answers.shift()
+    if (answer === undefined) throw new SaslError('malformed-request', 'LOGIN: unexpected third challenge')
+    return answer
+  }
+}
+
+class LoginServer extends ServerBase {
+  readonly mechanism = 'LOGIN'
+  readonly #options: LoginServerOptions
+  readonly #prompts: { username: Uint8Array; password: Uint8Array }
+  #username: string | undefined
+
+  constructor(options: LoginServerOptions) {
+    super(options.maxMessageBytes)
+    requirePasswordSource(options, 'LOGIN')
+    this.#options = { ...options }
+    const prompts = options.prompts ?? { username: 'Username:', password: 'Password:' }
+    this.#prompts = { username: utf8Encode(prompts.username), password: utf8Encode(prompts.password) }
+  }
+
+  protected async onNext(response: Uint8Array | undefined, first: boolean): Promise<ServerOutcome> {
+    if (first && response === undefined) return { type: 'challenge', challenge: this.#prompts.username.slice() }
+    // [MS-XLOGIN]: some clients send the username as the initial response.
+    if (this.#username === undefined) {
+      const username = utf8Decode(response!)
+      if (username === '' || username.includes('\0')) throw new SaslError('malformed-request', 'LOGIN: invalid username')
+      checkIdentityLength(username, 'username')
+      this.#username = username
+      return { type: 'challenge', challenge: this.#prompts.password.slice() }
+    }
+    const password = utf8Decode(response!)
+    if (password === '') throw new SaslError('malformed-request', 'LOGIN: empty password')
+    const prepare = this.#options.prepare ?? ((s: string) => s)
+    const authcid = prepare(this.#username)
+    const checked = await checkPlaintextPassword(this.#options, this.mechanism, authcid, prepare(password))
+    if (!checked.ok) return { type: 'failure', error: notAuthorized(checked.reason) }
+    return concludeAuthentication(this.#options, this.mechanism, authcid, '', checked.stored)
+  }
+}
+
+/**
+ * The LOGIN mechanism. Strength 15, legacy, plaintext.
+ *
+ * @example
+ * ```ts
+ * const client = login.client({ username: 'tim', password: 'tanstaaftanstaaf' })
+ * await client.start()                                   // undefined: the server speaks first
+ * await client.next(utf8Encode('Username:'))              // 'tim'
+ * ```
+ */
+export const login: Mechanism<LoginClientOptions, LoginServerOptions> = {
+  name: 'LOGIN',
+  traits: { clientFirst: false, plaintext: true, mutual: false, channelBinding: false, strength: 15, legacy: true },
+  client: (options) => new LoginClient(options),
+  server: (options) => new LoginServer(options),
+}

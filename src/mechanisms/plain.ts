@@ -1,0 +1,122 @@
+/**
+ * PLAIN (RFC 4616): `[authzid] NUL authcid NUL passwd` in one message. Plaintext: use it
+ * only over TLS.
+ *
+ * @module saslkit/plain
+ */
+import { SaslError } from '../core/errors.js'
+import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
+import {
+  checkIdentityLength,
+  checkPlaintextPassword,
+  concludeAuthentication,
+  notAuthorized,
+  requirePasswordSource,
+} from '../core/server.js'
+import type { Mechanism, ServerOptions } from '../core/types.js'
+import { concatBytes } from '../codec/bytes.js'
+import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+
+/**
+ * PLAIN client options.
+ *
+ * @example
+ * ```ts
+ * const options: PlainClientOptions = { username: 'tim', password: 'tanstaaftanstaaf' }
+ * ```
+ */
+export interface PlainClientOptions {
+  readonly username: string
+  readonly password: string
+  /** Act as this identity (empty or absent: as `username`). */
+  readonly authzid?: string
+  /** Applied to username and password before sending, e.g. `saslprep`. */
+  readonly prepare?: (value: string) => string
+}
+
+/**
+ * PLAIN server options: `credentials` (stored `password`) or `verifyPassword`.
+ *
+ * @example
+ * ```ts
+ * const options: PlainServerOptions = { verifyPassword: (user, pw) => ldapBind(user, pw) }
+ * ```
+ */
+export interface PlainServerOptions extends ServerOptions {
+  /** Applied to the received authcid and password before they are checked, e.g. `saslprep`. */
+  readonly prepare?: (value: string) => string
+}
+
+const NUL = new Uint8Array([0])
+
+class PlainClient extends ClientBase {
+  readonly mechanism = 'PLAIN'
+  readonly #message: Uint8Array
+
+  constructor(options: PlainClientOptions) {
+    super()
+    const prepare = options.prepare ?? ((s: string) => s)
+    const authzid = options.authzid ?? ''
+    const username = prepare(options.username)
+    const password = prepare(options.password)
+    // RFC 4616 §2: authcid and passwd are 1*SAFE, and no field may hold a NUL.
+    if (username === '' || password === '') throw new SaslError('malformed-request', 'PLAIN: empty username or password')
+    if ([authzid, username, password].some((field) => field.includes('\0'))) {
+      throw new SaslError('malformed-request', 'PLAIN: a field contains NUL')
+    }
+    this.#message = concatBytes(utf8Encode(authzid), NUL, utf8Encode(username), NUL, utf8Encode(password))
+  }
+
+  protected onStart(): Uint8Array {
+    return this.#message.slice()
+  }
+
+  protected onNext(): never {
+    throw new SaslError('malformed-request', 'PLAIN: the server sent a challenge after the response')
+  }
+}
+
+class PlainServer extends ServerBase {
+  readonly mechanism = 'PLAIN'
+  readonly #options: PlainServerOptions
+
+  constructor(options: PlainServerOptions) {
+    super(options.maxMessageBytes)
+    requirePasswordSource(options, 'PLAIN')
+    this.#options = { ...options }
+  }
+
+  protected async onNext(response: Uint8Array | undefined): Promise<ServerOutcome> {
+    // No initial response: RFC 4422 §5 — send an empty challenge and wait for it.
+    if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
+    const fields = utf8Decode(response).split('\0')
+    if (fields.length !== 3) throw new SaslError('malformed-request', 'PLAIN: expected authzid NUL authcid NUL passwd')
+    const [authzid, rawAuthcid, rawPassword] = fields as [string, string, string]
+    if (rawAuthcid === '' || rawPassword === '') throw new SaslError('malformed-request', 'PLAIN: empty authcid or password')
+    checkIdentityLength(authzid, 'authzid')
+    checkIdentityLength(rawAuthcid, 'authcid')
+    const prepare = this.#options.prepare ?? ((s: string) => s)
+    const authcid = prepare(rawAuthcid)
+    const checked = await checkPlaintextPassword(this.#options, this.mechanism, authcid, prepare(rawPassword))
+    if (!checked.ok) return { type: 'failure', error: notAuthorized(checked.reason) }
+    return concludeAuthentication(this.#options, this.mechanism, authcid, authzid, checked.stored)
+  }
+}
+
+/**
+ * The PLAIN mechanism (RFC 4616). Strength 20; plaintext, so `negotiate()` and the
+ * profiles only use it on a protected channel.
+ *
+ * @example
+ * ```ts
+ * const client = plain.client({ username: 'tim', password: 'tanstaaftanstaaf' })
+ * const server = plain.server({ credentials: (u) => (u === 'tim' ? { password: 'tanstaaftanstaaf' } : undefined) })
+ * const step = await server.next(await client.start()) // { type: 'success', identity: … }
+ * ```
+ */
+export const plain: Mechanism<PlainClientOptions, PlainServerOptions> = {
+  name: 'PLAIN',
+  traits: { clientFirst: true, plaintext: true, mutual: false, channelBinding: false, strength: 20, legacy: false },
+  client: (options) => new PlainClient(options),
+  server: (options) => new PlainServer(options),
+}

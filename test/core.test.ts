@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest'
+import { anonymous, external, login, negotiate, plain, SaslError, type Mechanism } from '../src/index.js'
+import { ClientBase, ServerBase } from '../src/core/guard.js'
+import { rejectsWithCode } from './helpers/exchange.js'
+
+const fake = (name: string, strength: number, traits: Partial<Mechanism['traits']> = {}): Mechanism<never, never> => ({
+  name,
+  traits: { clientFirst: true, plaintext: false, mutual: true, channelBinding: false, strength, legacy: false, ...traits },
+  client: () => {
+    throw new Error('unused')
+  },
+  server: () => {
+    throw new Error('unused')
+  },
+})
+const scram256 = fake('SCRAM-SHA-256', 70)
+const scram256Plus = fake('SCRAM-SHA-256-PLUS', 95, { channelBinding: true })
+const cram = fake('CRAM-MD5', 25, { legacy: true })
+
+describe('SaslError', () => {
+  it('carries code, details, reply, reason and cause', () => {
+    const cause = new Error('x')
+    const e = new SaslError('not-authorized', 'nope', { details: { e: 'invalid-proof' }, reply: { code: 535, enhanced: '5.7.8', text: 't' }, reason: 'wrong-password', cause })
+    expect(e).toBeInstanceOf(Error)
+    expect(e).toMatchObject({ name: 'SaslError', code: 'not-authorized', message: 'nope', details: { e: 'invalid-proof' }, reply: { code: 535 }, reason: 'wrong-password', cause })
+    expect(new SaslError('aborted').message).toBe('aborted')
+  })
+})
+
+describe('negotiate (API.md §5)', () => {
+  const all = [plain, login, anonymous, external, scram256, scram256Plus, cram]
+  it('picks the strongest common mechanism', () => {
+    expect(negotiate(['PLAIN', 'CRAM-MD5', 'SCRAM-SHA-256'], all).name).toBe('SCRAM-SHA-256')
+    expect(negotiate(['login', 'cram-md5'], all).name).toBe('CRAM-MD5')
+  })
+  it('refuses plaintext mechanisms on an unprotected channel', async () => {
+    const e = await rejectsWithCode(() => negotiate(['PLAIN', 'LOGIN'], all), 'mechanism-too-weak')
+    expect(e.message).toContain('PLAIN LOGIN')
+    expect(negotiate(['PLAIN', 'LOGIN'], all, { secure: true }).name).toBe('PLAIN')
+    expect(negotiate(['LOGIN'], all, { allowPlaintext: true }).name).toBe('LOGIN')
+  })
+  it('picks -PLUS only with binding data', () => {
+    expect(negotiate(['SCRAM-SHA-256', 'SCRAM-SHA-256-PLUS'], all).name).toBe('SCRAM-SHA-256')
+    const channelBinding = { type: 'tls-exporter' as const, data: new Uint8Array(32) }
+    expect(negotiate(['SCRAM-SHA-256', 'SCRAM-SHA-256-PLUS'], all, { channelBinding }).name).toBe('SCRAM-SHA-256-PLUS')
+  })
+  it('lets the caller preference win among acceptable ones', () => {
+    expect(negotiate(['PLAIN', 'SCRAM-SHA-256'], all, { secure: true, prefer: ['plain'] }).name).toBe('PLAIN')
+    expect(negotiate(['CRAM-MD5', 'SCRAM-SHA-256'], all, { prefer: ['PLAIN', 'CRAM-MD5'] }).name).toBe('CRAM-MD5')
+  })
+  it('chooses EXTERNAL and ANONYMOUS only when preferred', async () => {
+    await rejectsWithCode(() => negotiate(['EXTERNAL', 'ANONYMOUS'], all), 'mechanism-too-weak')
+    expect(negotiate(['EXTERNAL', 'SCRAM-SHA-256'], all, { prefer: ['EXTERNAL'] }).name).toBe('EXTERNAL')
+    expect(negotiate(['ANONYMOUS'], all, { prefer: ['ANONYMOUS'] }).name).toBe('ANONYMOUS')
+  })
+  it('says so when nothing was offered', async () => {
+    const e = await rejectsWithCode(() => negotiate([], all), 'mechanism-too-weak')
+    expect(e.message).toContain('no mechanism')
+  })
+})
+
+class EchoClient extends ClientBase {
+  readonly mechanism = 'ECHO'
+  release: (() => void) | undefined
+  protected onStart() {
+    return new Uint8Array([1])
+  }
+  protected async onNext(challenge: Uint8Array) {
+    await new Promise<void>((resolve) => (this.release = resolve))
+    return challenge
+  }
+}
+
+class ThrowingServer extends ServerBase {
+  readonly mechanism = 'THROW'
+  constructor(private readonly error: unknown) {
+    super(8)
+  }
+  protected onNext(): never {
+    throw this.error
+  }
+}
+
+describe('step guard', () => {
+  it('client: next before start, finish before start, double start', async () => {
+    await rejectsWithCode(new EchoClient().next(new Uint8Array(0)), 'protocol-violation')
+    await rejectsWithCode(new EchoClient().finish(), 'protocol-violation')
+    const c = new EchoClient()
+    await c.start()
+    await rejectsWithCode(c.start(), 'protocol-violation')
+  })
+  it('client: a second concurrent step', async () => {
+    const c = new EchoClient()
+    await c.start()
+    const pending = c.next(new Uint8Array([2]))
+    await rejectsWithCode(c.next(new Uint8Array([3])), 'protocol-violation')
+    c.release!()
+    expect(await pending).toEqual(new Uint8Array([2]))
+  })
+  it('client: anything after finish, and after a failed step', async () => {
+    const c = plain.client({ username: 'a', password: 'b' })
+    await c.start()
+    await c.finish()
+    await rejectsWithCode(c.next(new Uint8Array(0)), 'protocol-violation')
+    await rejectsWithCode(c.finish(), 'protocol-violation')
+    const d = plain.client({ username: 'a', password: 'b' })
+    await d.start()
+    await rejectsWithCode(d.next(new Uint8Array(0)), 'malformed-request')
+    await rejectsWithCode(d.finish(), 'protocol-violation')
+  })
+  it('client: a non-bytes challenge is misuse', async () => {
+    const c = new EchoClient()
+    await c.start()
+    await rejectsWithCode(c.next('abc' as unknown as Uint8Array), 'protocol-violation')
+  })
+  it('client: unexpected additional data with success', async () => {
+    const c = plain.client({ username: 'a', password: 'b' })
+    await c.start()
+    await rejectsWithCode(c.finish(new Uint8Array([1])), 'malformed-request')
+  })
+  it('server: steps after the end, undefined after the first step, non-bytes', async () => {
+    const s = plain.server({ verifyPassword: () => true })
+    await s.next(undefined)
+    await rejectsWithCode(s.next(undefined), 'protocol-violation')
+    await s.next(new TextEncoder().encode('\0a\0b'))
+    await rejectsWithCode(s.next(new Uint8Array(0)), 'protocol-violation')
+    await rejectsWithCode(plain.server({ verifyPassword: () => true }).next('x' as unknown as Uint8Array), 'protocol-violation')
+  })
+  it('server: concurrent step', async () => {
+    let release!: () => void
+    const s = plain.server({ verifyPassword: () => new Promise<boolean>((r) => (release = () => r(true))) })
+    const pending = s.next(new TextEncoder().encode('\0a\0b'))
+    await rejectsWithCode(s.next(new Uint8Array(0)), 'protocol-violation')
+    await new Promise((r) => setTimeout(r, 0))
+    release()
+    expect((await pending).type).toBe('success')
+  })
+  it('server: errors become failure steps; foreign errors are temporary failures; size limit first', async () => {
+    const a = await new ThrowingServer(new SaslError('malformed-request')).next(new Uint8Array(1))
+    expect(a.type === 'failure' && a.error.code).toBe('malformed-request')
+    const b = await new ThrowingServer(new TypeError('boom')).next(new Uint8Array(1))
+    expect(b.type === 'failure' && b.error.code).toBe('temporary-auth-failure')
+    const c = await new ThrowingServer(new TypeError('never reached')).next(new Uint8Array(9))
+    expect(c.type === 'failure' && c.error.code).toBe('malformed-request')
+  })
+})
