@@ -1,17 +1,8 @@
 import { defineConfig } from 'tsup'
-
-// One entry per public subpath; package.json "exports" lists the same names.
-export const entries = {
-  index: 'src/index.ts',
-  codec: 'src/codec/index.ts',
-  plain: 'src/mechanisms/plain.ts',
-  login: 'src/mechanisms/login.ts',
-  anonymous: 'src/mechanisms/anonymous.ts',
-  external: 'src/mechanisms/external.ts',
-}
+import { entries } from './scripts/entries.mjs'
 
 export default defineConfig({
-  entry: entries,
+  entry: Object.fromEntries(entries.map((e) => [e.name, e.source])),
   format: ['esm', 'cjs'],
   dts: true,
   splitting: true,

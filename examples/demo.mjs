@@ -1,18 +1,7 @@
 // `npm start`: every landed mechanism authenticates a saslkit client against a saslkit
 // server in-process, printed as an SMTP AUTH transcript (RFC 4954), then one wrong password.
-import { anonymous, base64Encode, external, login, plain } from '../dist/index.js'
-
-const users = { tim: { password: 'tanstaaftanstaaf' } }
-const credentials = (user) => users[user]
-
-// Each scenario: the mechanism, both sides' options, and the secrets to redact from the output.
-const scenarios = [
-  { mechanism: plain, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
-  { mechanism: login, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
-  { mechanism: anonymous, client: { trace: 'sirhc' }, server: {}, secrets: [] },
-  { mechanism: external, client: {}, server: { identity: 'CN=tim,O=Example' }, secrets: [], note: 'identity from a TLS client certificate' },
-  { mechanism: plain, client: { username: 'tim', password: 'wrong-password' }, server: { credentials }, secrets: ['wrong-password'], note: 'wrong password' },
-]
+import { base64Encode } from '../dist/index.js'
+import { scenarios } from './demo-scenarios.mjs'
 
 function printable(bytes, secrets) {
   let text = ''

@@ -1,18 +1,18 @@
-// Node-only: proves the isomorphic core never reaches node:*, Buffer or process.
+// Node-only: proves the isomorphic code never reaches node:*, Buffer or process.
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
 import { fileURLToPath } from 'node:url'
+import { entries } from '../../scripts/entries.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-// Every isomorphic entry point; src/node and src/cli are the only places allowed node:*.
-export const isomorphicEntries = ['src/index.ts', 'src/codec/index.ts']
+const NODE_BUILTIN = /^node:|^(fs|path|crypto|buffer|process|os|net|tls|util|stream|events|child_process|module)(\/|$)/
 
 describe('browser bundle', () => {
-  for (const entry of isomorphicEntries) {
-    it(`${entry} bundles for the browser without node:*, Buffer or process`, async () => {
+  for (const entry of entries.filter((e) => e.nodeOnly !== true)) {
+    it(`${entry.source} bundles for the browser without node:*, Buffer or process`, async () => {
       const reached: string[] = []
       const result = await build({
-        entryPoints: [`${root}/${entry}`],
+        entryPoints: [`${root}/${entry.source}`],
         bundle: true,
         write: false,
         platform: 'browser',
@@ -22,7 +22,7 @@ describe('browser bundle', () => {
           {
             name: 'forbid-node',
             setup(b) {
-              b.onResolve({ filter: /^node:|^(fs|path|crypto|buffer|process|os|net|tls|util|stream|events)$/ }, (args) => {
+              b.onResolve({ filter: NODE_BUILTIN }, (args) => {
                 reached.push(`${args.path} (from ${args.importer})`)
                 return { path: args.path, external: true }
               })

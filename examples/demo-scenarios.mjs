@@ -1,0 +1,16 @@
+// The demo's exchanges, one per landed mechanism (plus the wrong-password run last).
+// Each: the mechanism, both sides' options, the secrets to redact from the transcript.
+import { anonymous, external, login, plain } from '../dist/index.js'
+
+const users = { tim: { password: 'tanstaaftanstaaf' } }
+const credentials = (user) => users[user]
+
+// Each scenario: the mechanism, both sides' options, and the secrets to redact from the output.
+export const scenarios = [
+  { mechanism: plain, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
+  { mechanism: login, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
+  { mechanism: anonymous, client: { trace: 'sirhc' }, server: {}, secrets: [] },
+  { mechanism: external, client: {}, server: { identity: 'CN=tim,O=Example' }, secrets: [], note: 'identity from a TLS client certificate' },
+  { mechanism: plain, client: { username: 'tim', password: 'wrong-password' }, server: { credentials }, secrets: ['wrong-password'], note: 'wrong password' },
+]
+

@@ -1,0 +1,14 @@
+// The one list of public entry points: tsup builds them, typedoc documents them, the bundle
+// and packaging tests walk them. package.json "exports" must name the same subpaths (a test
+// checks it). Node-only entries are marked so the browser checks skip them.
+export const entries = [
+  { name: 'index', source: 'src/index.ts' },
+  { name: 'codec', source: 'src/codec/index.ts' },
+  { name: 'plain', source: 'src/mechanisms/plain.ts' },
+  { name: 'login', source: 'src/mechanisms/login.ts' },
+  { name: 'anonymous', source: 'src/mechanisms/anonymous.ts' },
+  { name: 'external', source: 'src/mechanisms/external.ts' },
+]
+
+/** Subpath as users import it: 'saslkit' or 'saslkit/<name>'. */
+export const specifier = (entry) => (entry.name === 'index' ? 'saslkit' : `saslkit/${entry.name}`)
