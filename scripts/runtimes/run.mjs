@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+// Runs the isomorphic suites — every test file vitest runs except the Node-only ones under
+// test/node/ — on Deno, Bun or headless Chromium, and proves that no runtime gets a thinner
+// suite: the tests that ran (and passed) must be exactly the tests vitest collects for the same
+// files, name for name. A failed test, a missing or extra test, or a runtime that does not
+// start exits non-zero.
+//
+//   node scripts/runtimes/run.mjs deno|bun|browser [more runtimes…]
+//
+// How: vitest lists the suites (so its include/exclude config decides the file set and new
+// test files are picked up on their own); esbuild bundles them with 'vitest' aliased to
+// vitest-shim.mjs (@vitest/runner + @vitest/expect, the packages vitest itself runs on);
+// the runtime imports the bundle and prints one JSON line with every test's outcome.
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { launchChromium, serveDirectory } from './chromium.mjs'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const here = fileURLToPath(new URL('.', import.meta.url))
+const bin = (name) => resolve(root, 'node_modules/.bin', name)
+const RESULT_MARK = '@@saslkit-runtime-result@@'
+/** Test directories that hold Node-only suites (the CLI, node adapters, the package checks). */
+const NODE_ONLY_DIRS = ['test/node/']
+const RUN_TIMEOUT_MS = 15 * 60 * 1000
+
+const runtimes = {
+  deno: {
+    conditions: ['deno'],
+    async run(dir) {
+      // No permission beyond reading its own bundle and the colour switches the matchers'
+      // diff printer (tinyrainbow) looks at: no network, no other env, no files elsewhere.
+      const colourEnv = 'FORCE_TTY,NO_COLOR,FORCE_COLOR,TERM,CI'
+      return spawnCollect(bin('deno'), ['run', '--no-config', '--no-lock', '--no-npm', '--no-remote', '--quiet', `--allow-read=${dir}`, `--allow-env=${colourEnv}`, 'main.js'], dir)
+    },
+  },
+  bun: {
+    conditions: ['bun'],
+    async run(dir) {
+      return spawnCollect(bin('bun'), ['run', '--no-install', 'main.js'], dir)
+    },
+  },
+  browser: {
+    conditions: [],
+    async run(dir) {
+      const server = await serveDirectory(dir)
+      const browser = await launchChromium()
+      try {
+        const page = await browser.newPage()
+        const logs = []
+        page.on('console', (message) => logs.push(`[console.${message.type()}] ${message.text()}`))
+        page.on('pageerror', (error) => logs.push(`[pageerror] ${error.stack ?? error.message}`))
+        await page.goto(`${server.origin}/index.html`)
+        // index.html stores the harness's promise; a Web Crypto check needs a secure context,
+        // which 127.0.0.1 is.
+        const line = await page.evaluate(() => globalThis.saslkitRuntimeResult, undefined, { timeout: RUN_TIMEOUT_MS })
+        return { code: 0, stdout: `${logs.join('\n')}\n${line}\n`, stderr: '', version: browser.version() }
+      } finally {
+        await browser.close()
+        await server.close()
+      }
+    },
+  },
+}
+
+function spawnCollect(command, args, cwd) {
+  return new Promise((resolvePromise) => {
+    let stdout = ''
+    let stderr = ''
+    let child
+    try {
+      child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } })
+    } catch (error) {
+      resolvePromise({ code: -1, stdout, stderr: String(error) })
+      return
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('error', (error) => {
+      clearTimeout(timer)
+      resolvePromise({ code: -1, stdout, stderr: `${stderr}${String(error)}` })
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolvePromise({ code: code ?? `signal ${signal}`, stdout, stderr })
+    })
+  })
+}
+
+/** What vitest collects under its own config, minus the Node-only directories. */
+async function vitestTests(outFile) {
+  const args = ['list', `--json=${outFile}`, ...NODE_ONLY_DIRS.map((d) => `--exclude=${d}**`)]
+  const result = await spawnCollect(bin('vitest'), args, root)
+  if (result.code !== 0) throw new Error(`vitest list failed (${result.code}):\n${result.stdout}${result.stderr}`)
+  const listed = JSON.parse(readFileSync(outFile, 'utf8'))
+  return listed.map((t) => ({ file: relative(root, t.file), name: t.name }))
+}
+
+async function bundle(runtime, files, outdir) {
+  rmSync(outdir, { recursive: true, force: true })
+  mkdirSync(outdir, { recursive: true })
+  const suitesModule = `export const suites = {\n${files.map((f) => `  ${JSON.stringify(f)}: () => import(${JSON.stringify(resolve(root, f))}),`).join('\n')}\n}\n`
+  const mainModule = [
+    `import { run } from ${JSON.stringify(resolve(here, 'harness.mjs'))}`,
+    `const result = run(${JSON.stringify(runtime)})`,
+    // The browser page reads the promise; Deno and Bun print the line.
+    `if (typeof window !== 'undefined') globalThis.saslkitRuntimeResult = result`,
+    `else console.log(await result)`,
+  ].join('\n')
+  const virtual = { 'saslkit-runtime-suites': suitesModule, 'saslkit-runtime-main': mainModule }
+  await build({
+    entryPoints: [{ in: 'saslkit-runtime-main', out: 'main' }],
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: runtimes[runtime].conditions,
+    target: 'es2022',
+    alias: { vitest: resolve(here, 'vitest-shim.mjs') },
+    // tinyrainbow/@vitest/utils read process.env behind typeof guards; nothing of the suites does.
+    logLevel: 'error',
+    plugins: [
+      {
+        name: 'saslkit-runtime-virtual',
+        setup(b) {
+          b.onResolve({ filter: /^saslkit-runtime-(suites|main)$/ }, (args) => ({ path: args.path, namespace: 'saslkit-runtime' }))
+          b.onLoad({ filter: /.*/, namespace: 'saslkit-runtime' }, (args) => ({ contents: virtual[args.path], resolveDir: root, loader: 'js' }))
+        },
+      },
+    ],
+  })
+  writeFileSync(resolve(outdir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>saslkit suites</title><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>\n')
+}
+
+// The matchers colour their diffs where they think a terminal is (Chromium says yes).
+const stripAnsi = (text) => text.replace(/\x1b\[[0-9;]*m/g, '')
+
+function parseResult(output) {
+  const line = output.split('\n').find((l) => l.startsWith(RESULT_MARK))
+  return line === undefined ? undefined : JSON.parse(line.slice(RESULT_MARK.length))
+}
+
+/** Compares what ran against what vitest collects; returns the lines to print and the verdict. */
+export function compare(expected, ran) {
+  const key = (t) => `${t.file} :: ${t.name}`
+  const count = (list) => list.reduce((m, t) => m.set(key(t), (m.get(key(t)) ?? 0) + 1), new Map())
+  const want = count(expected)
+  const got = count(ran)
+  const problems = []
+  for (const [k, n] of want) if ((got.get(k) ?? 0) !== n) problems.push(`missing or thinner: ${k} (vitest ${n}, here ${got.get(k) ?? 0})`)
+  for (const [k, n] of got) if (!want.has(k)) problems.push(`not in vitest's list: ${k} (${n})`)
+  for (const t of ran) if (t.state !== 'pass') problems.push(`${t.state.toUpperCase()}: ${key(t)}\n    ${t.errors.join('\n    ').replaceAll('\n', '\n    ')}`)
+  return problems
+}
+
+async function runOne(runtime, expected, files) {
+  const outdir = resolve(root, '.tmp/runtimes', runtime)
+  await bundle(runtime, files, outdir)
+  const started = Date.now()
+  const result = await runtimes[runtime].run(outdir)
+  const report = parseResult(result.stdout)
+  if (report === undefined) {
+    console.error(`${runtime}: did not report (exit ${result.code})\n${result.stdout}${result.stderr}`)
+    return false
+  }
+  const problems = compare(expected, report.tests).map(stripAnsi)
+  if (result.code !== 0) problems.push(`${runtime} exited with ${result.code}:\n${result.stderr}`)
+  const passed = report.tests.filter((t) => t.state === 'pass').length
+  const noise = result.stdout.split('\n').filter((l) => l !== '' && !l.startsWith(RESULT_MARK))
+  if (noise.length > 0) console.log(noise.join('\n'))
+  for (const p of problems) console.log(`${runtime}: ${p}`)
+  const verdict = problems.length === 0 ? 'ok' : 'FAILED'
+  console.log(`${runtime}: ${passed}/${expected.length} tests passed in ${files.length} files (vitest collects ${expected.length}) — ${((Date.now() - started) / 1000).toFixed(1)} s — ${verdict}`)
+  return problems.length === 0
+}
+
+async function main() {
+  const wanted = process.argv.slice(2)
+  if (wanted.length === 0 || wanted.some((r) => !(r in runtimes))) {
+    console.error(`usage: run.mjs ${Object.keys(runtimes).join('|')} [...]`)
+    process.exit(2)
+  }
+  mkdirSync(resolve(root, '.tmp'), { recursive: true })
+  const expected = await vitestTests(resolve(root, '.tmp/vitest-list.json'))
+  const files = [...new Set(expected.map((t) => t.file))].sort()
+  if (files.length === 0) throw new Error('vitest lists no isomorphic suites')
+  let ok = true
+  for (const runtime of wanted) ok = (await runOne(runtime, expected, files)) && ok
+  process.exit(ok ? 0 : 1)
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(error)
+    process.exit(1)
+  })
+}
