@@ -22,6 +22,12 @@ describe('package', () => {
     }
     expect(pkg.exports).toEqual(expected)
   })
+  it('jsr.json exports the TypeScript source of every isomorphic entry (node scripts/check-jsr.mjs --write)', () => {
+    const jsr = JSON.parse(readFileSync(new URL('../../jsr.json', import.meta.url), 'utf8')) as { version: string; exports: Record<string, string> }
+    const expected = Object.fromEntries(entries.filter((e) => e.nodeOnly !== true).map((e) => [e.name === 'index' ? '.' : `./${e.name}`, `./${e.source}`]))
+    expect(jsr.exports).toEqual(expected)
+    expect(jsr.version).toBe((pkg as unknown as { version: string }).version)
+  })
   it('has @noble/hashes as its only runtime dependency', () => {
     expect(Object.keys(pkg.dependencies)).toEqual(['@noble/hashes'])
   })

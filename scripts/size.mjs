@@ -1,0 +1,258 @@
+#!/usr/bin/env node
+// Bundle budgets for the browser webmail user: every subpath of scripts/entries.mjs is bundled
+// alone for the browser (esbuild, minified, @noble/hashes included) and gzipped at level 9
+// (1 KB = 1000 bytes). Code behind a dynamic import() (SCRAM's SASLprep tables) is a lazy
+// chunk: measured and reported on its own, never counted in the subpath it hangs off.
+// Fails on a budget overrun and on bleed: code of one feature found in another's bundle.
+// Writes docs/bundle-size.md.
+//
+//   node scripts/size.mjs            measure, check, write docs/bundle-size.md
+//   node scripts/size.mjs --no-write measure and check only
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import { build } from 'esbuild'
+import { entries, specifier } from './entries.mjs'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const KB = 1000
+
+/** A numeric constant however a minifier prints it: hex, decimal, or as a signed 32-bit int. */
+function num(value) {
+  const forms = [`0x0*${value.toString(16)}`, String(value)]
+  if (value >= 2 ** 31) forms.push(String(value - 2 ** 32))
+  return new RegExp(`(?<![\\w.])(?:${forms.join('|')})(?![\\w.])`, 'i')
+}
+
+/**
+ * Code that must not bleed into bundles that do not need it. Each marker fires on text of the
+ * minified output (constants and strings survive minification) or on a source module that kept
+ * bytes in the output. `home` lists where the code legitimately lives: when one of them exists,
+ * the marker must fire there (else the marker has gone stale), and a deliberate bleed — the
+ * checked subpath bundled together with the home — must be caught.
+ */
+export const markers = {
+  // MD4 (RFC 1320 §3.4): round 3 constant. SHA-1 shares it (its K for rounds 20–39), so this
+  // marker is only applied to bundles that have no business holding either hash.
+  MD4: { text: [num(0x6ed9eba1)], modules: [/(^|[/_-])md4\b/i], home: ['ntlm'] },
+  // DES (FIPS 46-3): S-box S1's first row, PC-1's first row, or a combined SP-box entry.
+  DES: { text: [/\b14,4,13,1,2,15,11,8\b/, /\b57,49,41,33,25,17,9\b/, num(0x01010400)], modules: [/(^|[/_-])des\b/i], home: ['ntlm'] },
+  // RC4 has no constants worth the name: it is found by its module.
+  RC4: { text: [], modules: [/(^|[/_-])a?rc4\b/i], home: ['ntlm'] },
+  // PBKDF2: the Web Crypto algorithm name, or @noble/hashes' pbkdf2 argument checks.
+  PBKDF2: { text: [/PBKDF2/, /\(iterations\) must be/], modules: [/pbkdf2/i], home: ['scram', '@noble/hashes/pbkdf2.js#pbkdf2'] },
+  // MS-NLMP 2.2.1: every NTLM message starts with "NTLMSSP\0".
+  NTLMSSP: { text: [/NTLMSSP/, /\b78,84,76,77,83,83,80\b/, /4e544c4d53535000/i], modules: [], home: ['ntlm'] },
+  // RFC 4013 / RFC 3454: the tables ride with the NFKC step.
+  SASLprep: { text: [/NFKC/], modules: [/saslprep/i], home: ['saslprep'] },
+  // Anything of NTLM: its signature, the LM magic, the MS-NLMP 3.4.5 key-derivation strings.
+  NTLM: { text: [/NTLMSSP/, /\b78,84,76,77,83,83,80\b/, /KGS!@#\$%/, /magic constant/], modules: [/(^|\/)ntlm(\/|\.)/i], home: ['ntlm'] },
+}
+
+const LEGACY_HASHES_AND_KDFS = ['MD4', 'DES', 'RC4', 'PBKDF2', 'NTLMSSP', 'SASLprep']
+
+/**
+ * The budgets, gzipped. Subpaths that do not exist yet are declared here and checked as soon
+ * as they appear in scripts/entries.mjs. `imports` bundles only those names of the subpath.
+ * `leaveOut` keeps modules matching it out of the bundle (external), for "without the
+ * SASLprep tables".
+ */
+export const budgets = [
+  { subpath: 'plain', budget: 1 * KB, forbid: LEGACY_HASHES_AND_KDFS },
+  { subpath: 'login', budget: 1 * KB },
+  { subpath: 'anonymous', budget: 1 * KB },
+  { subpath: 'external', budget: 1 * KB },
+  { subpath: 'oauth', budget: 1.5 * KB },
+  { subpath: 'oauth1', budget: 3.5 * KB },
+  { subpath: 'cram-md5', budget: 3.5 * KB },
+  { subpath: 'digest-md5', budget: 4 * KB },
+  { subpath: 'scram', imports: ['scramSha256'], budget: 5.5 * KB, forbid: ['NTLM'] },
+  { subpath: 'scram', budget: 8.5 * KB, forbid: ['NTLM'] },
+  { subpath: 'ntlm', budget: 8 * KB },
+  { subpath: 'gssapi', budget: 2.5 * KB },
+  { subpath: 'smtp', budget: 2 * KB },
+  { subpath: 'index', label: 'saslkit (whole package, without the SASLprep tables)', budget: 30 * KB, leaveOut: /saslprep/i },
+]
+
+const entryByName = new Map(entries.map((e) => [e.name, e]))
+const labelOf = (m) => m.label ?? (m.imports ? `${specifier(entryByName.get(m.subpath) ?? { name: m.subpath })} { ${m.imports.join(', ')} }` : specifier(entryByName.get(m.subpath) ?? { name: m.subpath }))
+
+/** Resolves a home or subpath to an import statement's target: an entry's source, or a package path '#name'. */
+function moduleOf(target) {
+  const entry = entryByName.get(target)
+  if (entry) return { from: resolve(root, entry.source) }
+  if (target.includes('/')) {
+    const [path, name] = target.split('#')
+    return { from: path, names: name ? [name] : undefined }
+  }
+  return undefined
+}
+
+/**
+ * Bundles `exportsCode` (a tiny virtual entry module) for the browser. Returns the static part
+ * (what loads up front) and the lazy part (chunks behind dynamic import()), minified and
+ * gzipped, with the text and the source modules that kept bytes in each.
+ */
+export async function measure(exportsCode, { leaveOut } = {}) {
+  const outdir = resolve(root, '.tmp/size')
+  const result = await build({
+    entryPoints: [{ in: 'saslkit-size-entry', out: 'entry' }],
+    outdir,
+    write: false,
+    bundle: true,
+    splitting: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    metafile: true,
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'saslkit-size',
+        setup(b) {
+          b.onResolve({ filter: /^saslkit-size-entry$/ }, () => ({ path: 'entry', namespace: 'saslkit-size' }))
+          b.onLoad({ filter: /.*/, namespace: 'saslkit-size' }, () => ({ contents: exportsCode, resolveDir: root, loader: 'js' }))
+          if (leaveOut) b.onResolve({ filter: leaveOut }, (args) => ({ path: args.path, external: true }))
+        },
+      },
+    ],
+  })
+  const outputs = result.metafile.outputs
+  const textOf = new Map(result.outputFiles.map((f) => [relative(root, f.path), f.text]))
+  const entryOut = Object.keys(outputs).find((k) => outputs[k].entryPoint !== undefined)
+  const closure = (start, kinds) => {
+    const seen = new Set()
+    const visit = (k) => {
+      if (seen.has(k) || !(k in outputs)) return
+      seen.add(k)
+      for (const i of outputs[k].imports) if (kinds.includes(i.kind) && !i.external) visit(i.path)
+    }
+    for (const k of start) visit(k)
+    return seen
+  }
+  const eager = closure([entryOut], ['import-statement'])
+  const all = closure([entryOut], ['import-statement', 'dynamic-import'])
+  const lazy = [...all].filter((k) => !eager.has(k))
+  const part = (keys) => {
+    const text = keys.map((k) => textOf.get(k) ?? '').join('\n')
+    const modules = new Set(keys.flatMap((k) => Object.entries(outputs[k].inputs).filter(([, v]) => v.bytesInOutput > 0).map(([path]) => path)))
+    return { text, modules, minified: Buffer.byteLength(text), gzipped: text.length === 0 ? 0 : gzipSync(text, { level: 9 }).length }
+  }
+  return { eager: part([...eager]), lazy: part(lazy) }
+}
+
+/** The markers (by name) that fire on a measured part. */
+export function bleeds(part, names) {
+  return names.filter((name) => {
+    const m = markers[name]
+    return m.text.some((re) => re.test(part.text)) || m.modules.some((re) => [...part.modules].some((path) => re.test(path)))
+  })
+}
+
+function entryCode(target, names) {
+  const mod = moduleOf(target)
+  const picked = names ?? mod.names
+  return picked ? `export { ${picked.join(', ')} } from ${JSON.stringify(mod.from)}\n` : `export * from ${JSON.stringify(mod.from)}\n`
+}
+
+async function main() {
+  const write = !process.argv.includes('--no-write')
+  const problems = []
+  const rows = []
+  const lazyRows = []
+  const declared = new Set(budgets.map((b) => b.subpath))
+  const measurements = [...budgets, ...entries.filter((e) => !declared.has(e.name) && e.nodeOnly !== true).map((e) => ({ subpath: e.name }))]
+
+  for (const m of measurements) {
+    const label = labelOf(m)
+    if (!entryByName.has(m.subpath)) {
+      rows.push({ label, pending: true, budget: m.budget })
+      continue
+    }
+    const { eager, lazy } = await measure(entryCode(m.subpath, m.imports), { leaveOut: m.leaveOut })
+    const over = m.budget !== undefined && eager.gzipped > m.budget
+    const found = bleeds(eager, m.forbid ?? [])
+    if (over) problems.push(`${label}: ${eager.gzipped} B gzipped, over its budget of ${m.budget} B`)
+    for (const name of found) problems.push(`${label}: contains ${name} code (bleed)`)
+    rows.push({ label, minified: eager.minified, gzipped: eager.gzipped, budget: m.budget, ok: !over && found.length === 0, bleed: found })
+    if (lazy.minified > 0) lazyRows.push({ label, minified: lazy.minified, gzipped: lazy.gzipped })
+  }
+
+  // The markers themselves: each must fire where its code lives, and catch a deliberate bleed.
+  const controls = []
+  for (const m of budgets.filter((b) => b.forbid && entryByName.has(b.subpath))) {
+    for (const name of m.forbid) {
+      const home = markers[name].home.find((h) => entryByName.has(h) || (h.includes('/') && moduleOf(h)))
+      if (home === undefined) {
+        controls.push(`${name}: no home yet (${markers[name].home.join(', ')}), control pending`)
+        continue
+      }
+      const alone = await measure(entryCode(home))
+      const bled = await measure(`${entryCode(m.subpath, m.imports)}${entryCode(home).replace('export *', 'export * as __bleed')}`)
+      // A lazily loaded home (SASLprep) must be caught in its own bundle; the bleed check looks
+      // at what loads up front, which is where the deliberate bleed puts it.
+      const firesAtHome = bleeds(alone.eager, [name]).length === 1
+      const catches = bleeds(bled.eager, [name]).length === 1
+      if (!firesAtHome) problems.push(`marker ${name} does not fire on ${home}, where that code lives: update the markers in scripts/size.mjs`)
+      if (!catches) problems.push(`marker ${name} misses a deliberate bleed of ${home} into ${labelOf(m)}`)
+      controls.push(`${name}: fires on ${home}: ${firesAtHome ? 'yes' : 'NO'}; catches ${home} bled into ${labelOf(m)}: ${catches ? 'yes' : 'NO'}`)
+    }
+  }
+
+  const fmt = (n) => (n === undefined ? '—' : `${(n / KB).toFixed(2)} KB`)
+  const table = [
+    '| subpath | minified | gzipped | budget | |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...rows.map((r) => (r.pending ? `| \`${r.label}\` | — | — | ${fmt(r.budget)} | not in the package yet |` : `| \`${r.label}\` | ${fmt(r.minified)} | ${fmt(r.gzipped)} | ${fmt(r.budget)} | ${r.budget === undefined ? 'no budget' : r.ok ? 'ok' : r.bleed.length ? `bleed: ${r.bleed.join(', ')}` : 'OVER'} |`)),
+  ]
+  const lazyTable = lazyRows.length
+    ? ['| loaded lazily by | minified | gzipped |', '| --- | ---: | ---: |', ...lazyRows.map((r) => `| \`${r.label}\` | ${fmt(r.minified)} | ${fmt(r.gzipped)} |`)]
+    : ['No subpath loads code lazily yet.']
+  console.log(table.join('\n'))
+  console.log(`\n${lazyTable.join('\n')}\n\nbleed markers:\n${controls.map((c) => `  ${c}`).join('\n')}`)
+
+  if (write) {
+    const doc = `# Bundle sizes
+
+Written by \`npm run size\` (scripts/size.mjs); CI fails when a subpath is over its budget or
+holds code it should not. Each subpath is bundled alone for the browser with esbuild
+(minified, ES2022, \`@noble/hashes\` included) and gzipped at level 9; 1 KB = 1000 bytes.
+Code that a subpath loads lazily (\`import()\` inside an async step, as SCRAM does for the
+SASLprep tables) is not counted in it and is listed on its own below.
+
+${table.join('\n')}
+
+## Loaded lazily
+
+${lazyTable.join('\n')}
+
+## Bleed checks
+
+\`saslkit/plain\` must hold no MD4, DES, RC4, PBKDF2, NTLMSSP or SASLprep code; \`saslkit/scram\`
+no NTLM code. The markers are constants and strings that survive minification (MD4's round
+constant 0x6ed9eba1, DES's S-box and PC-1 rows, the Web Crypto name \`PBKDF2\`, \`NTLMSSP\`,
+\`KGS!@#$%\`, SASLprep's \`NFKC\`) and the source modules that kept bytes in the output.
+Every run checks the markers themselves: each must fire on the subpath where its code lives
+and catch that subpath deliberately bundled into the one it must stay out of.
+
+${controls.map((c) => `- ${c}`).join('\n')}
+`
+    mkdirSync(resolve(root, 'docs'), { recursive: true })
+    writeFileSync(resolve(root, 'docs/bundle-size.md'), doc)
+  }
+
+  if (problems.length > 0) {
+    console.error(`\n${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    process.exit(1)
+  }
+  console.log('\nsize: ok')
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    console.error(error)
+    process.exit(1)
+  })
+}
