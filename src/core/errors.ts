@@ -80,7 +80,19 @@ export class SaslError extends Error {
   }
 }
 
-/** Wraps anything thrown by caller-supplied code (callbacks, providers) into a SaslError. */
+/**
+ * Wraps anything thrown by caller-supplied code (callbacks, providers) into a SaslError; a
+ * SaslError passes through unchanged.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await lookup(user)
+ * } catch (error) {
+ *   throw asSaslError(error, 'temporary-auth-failure', 'credentials lookup failed')
+ * }
+ * ```
+ */
 export function asSaslError(error: unknown, code: SaslErrorCode, message: string): SaslError {
   if (error instanceof SaslError) return error
   return new SaslError(code, message, { cause: error })
