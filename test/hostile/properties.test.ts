@@ -39,7 +39,7 @@ export function mutate(message: Uint8Array | undefined, m: Mutation): Uint8Array
     case 'flip':
       if (original.length === 0) return undefined
       out = original.slice()
-      out[m.at % out.length] ^= 1 << m.bit
+      out[m.at % out.length]! ^= 1 << m.bit
       break
     case 'truncate':
       if (original.length === 0) return undefined
