@@ -13,8 +13,8 @@ export const API_CODES: readonly SaslErrorCode[] = [
   'server-not-verified', 'protocol-violation',
 ]
 
-/** Runs per property; `npm run fuzz` raises it through FUZZ_RUNS. */
-const runs = Number((globalThis as { FUZZ_RUNS?: number }).FUZZ_RUNS ?? 60)
+/** Runs per property; `npm run fuzz` raises it (FUZZ_RUNS, passed in by vitest.config.ts). */
+const runs = Number((globalThis as { FUZZ_RUNS?: string }).FUZZ_RUNS ?? 60)
 
 type Mutation =
   | { kind: 'flip'; at: number; bit: number }
