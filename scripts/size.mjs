@@ -8,7 +8,7 @@
 //
 //   node scripts/size.mjs            measure, check, write docs/bundle-size.md
 //   node scripts/size.mjs --no-write measure and check only
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -35,17 +35,19 @@ function num(value) {
 export const markers = {
   // MD4 (RFC 1320 §3.4): round 3 constant. SHA-1 shares it (its K for rounds 20–39), so this
   // marker is only applied to bundles that have no business holding either hash.
-  MD4: { text: [num(0x6ed9eba1)], modules: [/(^|[/_-])md4\b/i], home: ['ntlm'] },
-  // DES (FIPS 46-3): S-box S1's first row, PC-1's first row, or a combined SP-box entry.
-  DES: { text: [/\b14,4,13,1,2,15,11,8\b/, /\b57,49,41,33,25,17,9\b/, num(0x01010400)], modules: [/(^|[/_-])des\b/i], home: ['ntlm'] },
+  MD4: { text: [num(0x6ed9eba1)], modules: [/(^|[/_-])md4\b/i], home: ['ntlm', 'src/crypto/md4.ts'] },
+  // DES (FIPS 46-3): S-box S1's first row (as numbers or hex digits), PC-1's first row, or a
+  // combined SP-box entry.
+  DES: { text: [/\b14,4,13,1,2,15,11,8\b/, /e4d12fb83a6c5907/i, /\b57,49,41,33,25,17,9\b/, num(0x01010400)], modules: [/(^|[/_-])des\b/i], home: ['ntlm', 'src/crypto/des.ts'] },
   // RC4 has no constants worth the name: it is found by its module.
-  RC4: { text: [], modules: [/(^|[/_-])a?rc4\b/i], home: ['ntlm'] },
+  RC4: { text: [], modules: [/(^|[/_-])a?rc4\b/i], home: ['ntlm', 'src/crypto/rc4.ts'] },
   // PBKDF2: the Web Crypto algorithm name, or @noble/hashes' pbkdf2 argument checks.
   PBKDF2: { text: [/PBKDF2/, /\(iterations\) must be/], modules: [/pbkdf2/i], home: ['scram', '@noble/hashes/pbkdf2.js#pbkdf2'] },
   // MS-NLMP 2.2.1: every NTLM message starts with "NTLMSSP\0".
   NTLMSSP: { text: [/NTLMSSP/, /\b78,84,76,77,83,83,80\b/, /4e544c4d53535000/i], modules: [], home: ['ntlm'] },
-  // RFC 4013 / RFC 3454: the tables ride with the NFKC step.
-  SASLprep: { text: [/NFKC/], modules: [/saslprep/i], home: ['saslprep'] },
+  // RFC 4013 / RFC 3454: the tables ride with the NFKC step; table B.1 as the generated
+  // base-36 range list.
+  SASLprep: { text: [/NFKC/, /4t,0,ip,0,43a,0/], modules: [/saslprep/i], home: ['saslprep', 'src/codec/saslprep.ts'] },
   // Anything of NTLM: its signature, the LM magic, the MS-NLMP 3.4.5 key-derivation strings.
   NTLM: { text: [/NTLMSSP/, /\b78,84,76,77,83,83,80\b/, /KGS!@#\$%/, /magic constant/], modules: [/(^|\/)ntlm(\/|\.)/i], home: ['ntlm'] },
 }
@@ -78,15 +80,24 @@ export const budgets = [
 const entryByName = new Map(entries.map((e) => [e.name, e]))
 const labelOf = (m) => m.label ?? (m.imports ? `${specifier(entryByName.get(m.subpath) ?? { name: m.subpath })} { ${m.imports.join(', ')} }` : specifier(entryByName.get(m.subpath) ?? { name: m.subpath }))
 
-/** Resolves a home or subpath to an import statement's target: an entry's source, or a package path '#name'. */
+/**
+ * Resolves a subpath name, a repository file ('src/crypto/md4.ts') or a package path
+ * ('@noble/hashes/pbkdf2.js#pbkdf2': only that export) to what an entry module re-exports;
+ * undefined when it does not exist (yet).
+ */
 function moduleOf(target) {
   const entry = entryByName.get(target)
   if (entry) return { from: resolve(root, entry.source) }
-  if (target.includes('/')) {
-    const [path, name] = target.split('#')
-    return { from: path, names: name ? [name] : undefined }
+  const [path, name] = target.split('#')
+  const names = name ? [name] : undefined
+  if (path.startsWith('src/')) return existsSync(resolve(root, path)) ? { from: resolve(root, path), names } : undefined
+  if (!path.includes('/')) return undefined
+  try {
+    import.meta.resolve(path)
+    return { from: path, names }
+  } catch {
+    return undefined
   }
-  return undefined
 }
 
 /**
@@ -143,11 +154,20 @@ export async function measure(exportsCode, { leaveOut } = {}) {
   return { eager: part([...eager]), lazy: part(lazy) }
 }
 
+/** Which kinds of evidence of marker `name` a measured part holds. */
+export function evidence(part, name) {
+  const m = markers[name]
+  return {
+    text: m.text.some((re) => re.test(part.text)),
+    module: m.modules.some((re) => [...part.modules].some((path) => re.test(path))),
+  }
+}
+
 /** The markers (by name) that fire on a measured part. */
 export function bleeds(part, names) {
   return names.filter((name) => {
-    const m = markers[name]
-    return m.text.some((re) => re.test(part.text)) || m.modules.some((re) => [...part.modules].some((path) => re.test(path)))
+    const e = evidence(part, name)
+    return e.text || e.module
   })
 }
 
@@ -184,7 +204,7 @@ async function main() {
   const controls = []
   for (const m of budgets.filter((b) => b.forbid && entryByName.has(b.subpath))) {
     for (const name of m.forbid) {
-      const home = markers[name].home.find((h) => entryByName.has(h) || (h.includes('/') && moduleOf(h)))
+      const home = markers[name].home.find((h) => moduleOf(h) !== undefined)
       if (home === undefined) {
         controls.push(`${name}: no home yet (${markers[name].home.join(', ')}), control pending`)
         continue
@@ -193,11 +213,15 @@ async function main() {
       const bled = await measure(`${entryCode(m.subpath, m.imports)}${entryCode(home).replace('export *', 'export * as __bleed')}`)
       // A lazily loaded home (SASLprep) must be caught in its own bundle; the bleed check looks
       // at what loads up front, which is where the deliberate bleed puts it.
-      const firesAtHome = bleeds(alone.eager, [name]).length === 1
+      // Both kinds of evidence must still fire where the code lives, so that neither goes stale
+      // unnoticed when an implementation changes its tables or its file names.
+      const atHome = evidence(alone.eager, name)
+      const firesAtHome = (atHome.text || markers[name].text.length === 0) && (atHome.module || markers[name].modules.length === 0)
       const catches = bleeds(bled.eager, [name]).length === 1
-      if (!firesAtHome) problems.push(`marker ${name} does not fire on ${home}, where that code lives: update the markers in scripts/size.mjs`)
+      if (!firesAtHome) problems.push(`marker ${name} does not fire on ${home}, where that code lives (text ${atHome.text}, module ${atHome.module}): update the markers in scripts/size.mjs`)
       if (!catches) problems.push(`marker ${name} misses a deliberate bleed of ${home} into ${labelOf(m)}`)
-      controls.push(`${name}: fires on ${home}: ${firesAtHome ? 'yes' : 'NO'}; catches ${home} bled into ${labelOf(m)}: ${catches ? 'yes' : 'NO'}`)
+      const kinds = [atHome.text && 'constants/strings', atHome.module && 'module'].filter(Boolean).join(' + ') || 'nothing'
+      controls.push(`${name}: fires on ${home} (${kinds}): ${firesAtHome ? 'yes' : 'NO'}; catches ${home} bled into ${labelOf(m)}: ${catches ? 'yes' : 'NO'}`)
     }
   }
 
