@@ -9,5 +9,8 @@ export default {
   excludeInternal: true,
   treatWarningsAsErrors: true,
   readme: 'README.md',
+  // The guides and decision records appear in the generated site next to the API reference.
+  projectDocuments: ['docs/guides/*.md', 'docs/decisions/*.md'],
+  ignoredHighlightLanguages: ['mermaid'],
   disableSources: true,
 }
