@@ -73,9 +73,17 @@ function flatten(files) {
   return out
 }
 
+/** Which runtime this really is, from its own globals (so a mix-up cannot pass as a run). */
+function detect() {
+  if (globalThis.Deno?.version?.deno) return { runtime: 'deno', version: `Deno ${globalThis.Deno.version.deno}` }
+  if (globalThis.Bun?.version) return { runtime: 'bun', version: `Bun ${globalThis.Bun.version}` }
+  if (typeof window !== 'undefined' && typeof globalThis.process === 'undefined') return { runtime: 'browser', version: globalThis.navigator.userAgent.match(/(Headless)?Chrome\/[\d.]+/)?.[0] ?? globalThis.navigator.userAgent }
+  return { runtime: 'unknown', version: String(globalThis.process?.version ?? '') }
+}
+
 /** Runs every bundled suite; returns the JSON line the driver reads. */
 export async function run(runtime) {
   const started = Date.now()
   const files = await startTests(Object.keys(suites).map((filepath) => ({ filepath })), runner)
-  return `${RESULT_MARK}${JSON.stringify({ runtime, ms: Date.now() - started, tests: flatten(files) })}`
+  return `${RESULT_MARK}${JSON.stringify({ runtime, detected: detect(), ms: Date.now() - started, tests: flatten(files) })}`
 }

@@ -55,8 +55,16 @@ const runtimes = {
         await page.goto(`${server.origin}/index.html`)
         // index.html stores the harness's promise; a Web Crypto check needs a secure context,
         // which 127.0.0.1 is.
-        const line = await page.evaluate(() => globalThis.saslkitRuntimeResult, undefined, { timeout: RUN_TIMEOUT_MS })
-        return { code: 0, stdout: `${logs.join('\n')}\n${line}\n`, stderr: '', version: browser.version() }
+        let timer
+        const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no result after ${RUN_TIMEOUT_MS / 1000} s`)), RUN_TIMEOUT_MS)))
+        try {
+          const line = await Promise.race([page.evaluate(() => globalThis.saslkitRuntimeResult), timeout])
+          return { code: 0, stdout: `${logs.join('\n')}\n${line}\n`, stderr: '' }
+        } catch (error) {
+          return { code: -1, stdout: logs.join('\n'), stderr: String(error) }
+        } finally {
+          clearTimeout(timer)
+        }
       } finally {
         await browser.close()
         await server.close()
@@ -159,7 +167,13 @@ export function compare(expected, ran) {
 
 async function runOne(runtime, expected, files) {
   const outdir = resolve(root, '.tmp/runtimes', runtime)
-  await bundle(runtime, files, outdir)
+  try {
+    await bundle(runtime, files, outdir)
+  } catch (error) {
+    // esbuild names the file and the import; the usual cause is a node:* import in a suite.
+    console.log(`${runtime}: the suites do not bundle for ${runtime} (Node-only suites belong under ${NODE_ONLY_DIRS.join(', ')}):\n${error.message}`)
+    return false
+  }
   const started = Date.now()
   const result = await runtimes[runtime].run(outdir)
   const report = parseResult(result.stdout)
@@ -168,13 +182,14 @@ async function runOne(runtime, expected, files) {
     return false
   }
   const problems = compare(expected, report.tests).map(stripAnsi)
+  if (report.detected.runtime !== runtime) problems.push(`ran on ${report.detected.runtime} (${report.detected.version}), not ${runtime}`)
   if (result.code !== 0) problems.push(`${runtime} exited with ${result.code}:\n${result.stderr}`)
   const passed = report.tests.filter((t) => t.state === 'pass').length
   const noise = result.stdout.split('\n').filter((l) => l !== '' && !l.startsWith(RESULT_MARK))
   if (noise.length > 0) console.log(noise.join('\n'))
   for (const p of problems) console.log(`${runtime}: ${p}`)
   const verdict = problems.length === 0 ? 'ok' : 'FAILED'
-  console.log(`${runtime}: ${passed}/${expected.length} tests passed in ${files.length} files (vitest collects ${expected.length}) — ${((Date.now() - started) / 1000).toFixed(1)} s — ${verdict}`)
+  console.log(`${runtime}: ${passed}/${expected.length} tests passed in ${files.length} files (vitest collects ${expected.length}) on ${report.detected.version} — ${((Date.now() - started) / 1000).toFixed(1)} s — ${verdict}`)
   return problems.length === 0
 }
 
