@@ -107,10 +107,19 @@ async function vitestTests(outFile) {
   return listed.map((t) => ({ file: relative(root, t.file), name: t.name }))
 }
 
+/**
+ * Lays out, in `outdir`: vitest.js (the shim: what 'vitest' means here) and main.js (the
+ * harness), sharing one @vitest/runner; then each suite bundled on its own under
+ * suites/<n>/ with 'vitest' left external, so that every test file gets fresh instances of the
+ * modules it imports, as vitest's per-file isolation gives it on Node. Dynamic imports stay
+ * separate chunks (SCRAM's lazily loaded SASLprep tables load as they would for a user).
+ */
 async function bundle(runtime, files, outdir) {
   rmSync(outdir, { recursive: true, force: true })
   mkdirSync(outdir, { recursive: true })
-  const suitesModule = `export const suites = {\n${files.map((f) => `  ${JSON.stringify(f)}: () => import(${JSON.stringify(resolve(root, f))}),`).join('\n')}\n}\n`
+  const common = { bundle: true, splitting: true, format: 'esm', platform: 'browser', conditions: runtimes[runtime].conditions, target: 'es2022', logLevel: 'error' }
+  const suitePath = (i) => `./suites/${i}/suite.js`
+  const suitesModule = `export const suites = {\n${files.map((f, i) => `  ${JSON.stringify(f)}: () => import(${JSON.stringify(suitePath(i))}),`).join('\n')}\n}\n`
   const mainModule = [
     `import { run } from ${JSON.stringify(resolve(here, 'harness.mjs'))}`,
     `const result = run(${JSON.stringify(runtime)})`,
@@ -120,27 +129,41 @@ async function bundle(runtime, files, outdir) {
   ].join('\n')
   const virtual = { 'saslkit-runtime-suites': suitesModule, 'saslkit-runtime-main': mainModule }
   await build({
-    entryPoints: [{ in: 'saslkit-runtime-main', out: 'main' }],
+    ...common,
+    entryPoints: [
+      { in: 'saslkit-runtime-main', out: 'main' },
+      { in: resolve(here, 'vitest-shim.mjs'), out: 'vitest' },
+    ],
     outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: runtimes[runtime].conditions,
-    target: 'es2022',
     alias: { vitest: resolve(here, 'vitest-shim.mjs') },
-    // tinyrainbow/@vitest/utils read process.env behind typeof guards; nothing of the suites does.
-    logLevel: 'error',
     plugins: [
       {
         name: 'saslkit-runtime-virtual',
         setup(b) {
           b.onResolve({ filter: /^saslkit-runtime-(suites|main)$/ }, (args) => ({ path: args.path, namespace: 'saslkit-runtime' }))
           b.onLoad({ filter: /.*/, namespace: 'saslkit-runtime' }, (args) => ({ contents: virtual[args.path], resolveDir: root, loader: 'js' }))
+          b.onResolve({ filter: /^\.\/suites\// }, (args) => ({ path: args.path, external: true }))
         },
       },
     ],
   })
+  await Promise.all(
+    files.map((file, i) =>
+      build({
+        ...common,
+        entryPoints: [{ in: resolve(root, file), out: 'suite' }],
+        outdir: resolve(outdir, `suites/${i}`),
+        plugins: [
+          {
+            name: 'saslkit-runtime-shared-vitest',
+            setup(b) {
+              b.onResolve({ filter: /^vitest$/ }, () => ({ path: '../../vitest.js', external: true }))
+            },
+          },
+        ],
+      }),
+    ),
+  )
   writeFileSync(resolve(outdir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>saslkit suites</title><link rel="icon" href="data:,"><script type="module" src="./main.js"></script>\n')
 }
 
