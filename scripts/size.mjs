@@ -148,8 +148,10 @@ export async function measure(exportsCode, { leaveOut } = {}) {
   const lazy = [...all].filter((k) => !eager.has(k))
   const part = (keys) => {
     const text = keys.map((k) => textOf.get(k) ?? '').join('\n')
-    const modules = new Set(keys.flatMap((k) => Object.entries(outputs[k].inputs).filter(([, v]) => v.bytesInOutput > 0).map(([path]) => path)))
-    return { text, modules, minified: Buffer.byteLength(text), gzipped: text.length === 0 ? 0 : gzipSync(text, { level: 9 }).length }
+    const contributions = keys.flatMap((k) => Object.entries(outputs[k].inputs).filter(([, v]) => v.bytesInOutput > 0).map(([path, v]) => [path, v.bytesInOutput]))
+    const modules = new Set(contributions.map(([path]) => path))
+    const largest = contributions.sort((a, b) => b[1] - a[1]).slice(0, 6).map(([path, bytes]) => `${path} ${bytes} B`)
+    return { text, modules, largest, minified: Buffer.byteLength(text), gzipped: text.length === 0 ? 0 : gzipSync(text, { level: 9 }).length }
   }
   return { eager: part([...eager]), lazy: part(lazy) }
 }
@@ -194,7 +196,7 @@ async function main() {
     const { eager, lazy } = await measure(entryCode(m.subpath, m.imports), { leaveOut: m.leaveOut })
     const over = m.budget !== undefined && eager.gzipped > m.budget
     const found = bleeds(eager, m.forbid ?? [])
-    if (over) problems.push(`${label}: ${eager.gzipped} B gzipped, over its budget of ${m.budget} B`)
+    if (over) problems.push(`${label}: ${eager.gzipped} B gzipped, over its budget of ${m.budget} B (largest minified parts: ${eager.largest.join(', ')})`)
     for (const name of found) problems.push(`${label}: contains ${name} code (bleed)`)
     rows.push({ label, minified: eager.minified, gzipped: eager.gzipped, budget: m.budget, ok: !over && found.length === 0, bleed: found })
     if (lazy.minified > 0) lazyRows.push({ label, minified: lazy.minified, gzipped: lazy.gzipped })
