@@ -8,9 +8,10 @@
 //   node scripts/runtimes/run.mjs deno|bun|browser [more runtimes…]
 //
 // How: vitest lists the suites (so its include/exclude config decides the file set and new
-// test files are picked up on their own); esbuild bundles them with 'vitest' aliased to
-// vitest-shim.mjs (@vitest/runner + @vitest/expect, the packages vitest itself runs on);
-// the runtime imports the bundle and prints one JSON line with every test's outcome.
+// test files are picked up on their own); esbuild bundles each suite on its own with 'vitest'
+// pointing at vitest-shim.mjs (@vitest/runner + @vitest/expect, the packages vitest itself
+// runs on); the runtime loads harness.mjs, which runs them all and reports one JSON line with
+// every test's outcome and the runtime's own idea of what it is.
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
