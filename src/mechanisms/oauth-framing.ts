@@ -313,12 +313,15 @@ function checkTokenResult(result: unknown): OAuthTokenResult {
 
 /**
  * The end of every OAuth server: ask `validateToken`, then (with `credentials`) look the
- * account up, then the shared disabled/authorize checks. An empty token never succeeds.
+ * account up, then the shared disabled/authorize checks. For a bearer mechanism an empty
+ * token is no credential at all and never succeeds; OAuth 1.0a may sign without a token
+ * (two-legged, RFC 5849 §3.1), the signature being the credential.
  */
 export async function concludeToken<R extends OAuthTokenRequest>(
   options: ServerOptions & { validateToken(request: R): OAuthTokenResult | Promise<OAuthTokenResult> },
   request: R,
   defaultError: OAuthError,
+  bearer: boolean,
 ): Promise<ServerStep | Refusal> {
   let raw: unknown
   try {
@@ -327,8 +330,9 @@ export async function concludeToken<R extends OAuthTokenRequest>(
     throw asSaslError(error, 'temporary-auth-failure', 'token validation failed')
   }
   const result = checkTokenResult(raw)
-  if ('error' in result) return { error: result.error, reason: request.token === '' ? 'no-token' : 'invalid-token' }
-  if (request.token === '') return { error: defaultError, reason: 'no-token' }
+  const noToken = bearer && request.token === ''
+  if ('error' in result) return { error: result.error, reason: noToken ? 'no-token' : 'invalid-token' }
+  if (noToken) return { error: defaultError, reason: 'no-token' }
   checkIdentityLength(result.authcid, 'authcid')
   let stored
   if (options.credentials !== undefined) {

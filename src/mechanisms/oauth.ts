@@ -190,7 +190,7 @@ class OAuthBearerServer extends OAuthServerBase {
       ...(host === undefined ? {} : { host }),
       ...(port === undefined ? {} : { port }),
     }
-    return concludeToken(this.#options, request, BEARER_ERROR)
+    return concludeToken(this.#options, request, BEARER_ERROR, true)
   }
 }
 
@@ -208,10 +208,11 @@ class XOAuth2Server extends OAuthServerBase {
     const pairs = parseKvPairs(this.mechanism, utf8Decode(message))
     const user = pairs.get('user')
     if (user === undefined || user === '') throw malformed(this.mechanism, 'missing user=')
+    if (CONTROL.test(user)) throw malformed(this.mechanism, 'invalid user=')
     checkIdentityLength(user, 'user')
     const token = parseBearer(this.mechanism, pairs.get('auth'))
     // user= names the mailbox: it is the requested identity, checked against the token's owner.
-    return concludeToken(this.#options, { mechanism: this.mechanism, token, authzid: user, username: user }, XOAUTH2_ERROR)
+    return concludeToken(this.#options, { mechanism: this.mechanism, token, authzid: user, username: user }, XOAUTH2_ERROR, true)
   }
 }
 

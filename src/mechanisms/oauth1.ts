@@ -18,7 +18,7 @@ import type { Mechanism, ServerOptions, ServerStep } from '../core/types.js'
 import { constantTimeEqual, hexEncode } from '../codec/bytes.js'
 import { encodeGs2Header, parseGs2Header } from '../codec/gs2.js'
 import { utf8Decode, utf8Encode } from '../codec/utf8.js'
-import { randomBytes, type RandomSource } from '../crypto/random.js'
+import { randomBytes } from '../crypto/random.js'
 import {
   KVSEP,
   OAuthClientBase,
@@ -71,7 +71,7 @@ export interface OAuth1SigningOptions {
   /** The exact `oauth_timestamp` in seconds (vectors); default from `now()`. */
   readonly timestamp?: number
   /** Replaces `crypto.getRandomValues` for the nonce. */
-  readonly random?: RandomSource
+  readonly random?: (length: number) => Uint8Array
   /** Replaces the clock for the timestamp. */
   readonly now?: () => Date
 }
@@ -208,7 +208,7 @@ class Signer {
   readonly #tokenSecret: string
   readonly #nonce: string | undefined
   readonly #timestamp: number | undefined
-  readonly #random: RandomSource
+  readonly #random: (length: number) => Uint8Array
   readonly #now: () => Date
 
   constructor(mechanism: string, options: OAuth1SigningOptions) {
@@ -448,7 +448,7 @@ class OAuth10aServer extends OAuthServerBase {
       timestamp: params.timestamp,
       ...(params.realm === undefined ? {} : { realm: params.realm }),
     }
-    return concludeToken(this.#options, request, REFUSED)
+    return concludeToken(this.#options, request, REFUSED, false)
   }
 }
 
@@ -469,7 +469,9 @@ class XOAuthServer extends OAuthServerBase {
 
   protected async authenticate(message: Uint8Array): Promise<ServerStep | Refusal> {
     const M = this.mechanism
-    const line = XOAUTH_LINE.exec(utf8Decode(message))
+    const text = utf8Decode(message)
+    if (CONTROL.test(text)) throw malformed(M, 'control characters in the request line')
+    const line = XOAUTH_LINE.exec(text)
     if (line === null) throw malformed(M, 'expected "GET <url> <OAuth parameters>"')
     const [, method, url, paramText] = line as unknown as [string, string, string, string]
     const parts = XOAUTH_URL.exec(url)
@@ -504,7 +506,7 @@ class XOAuthServer extends OAuthServerBase {
       protocol: mailbox[2]!,
       ...(requestorId === undefined ? {} : { requestorId }),
     }
-    const outcome = await concludeToken(this.#options, request, REFUSED)
+    const outcome = await concludeToken(this.#options, request, REFUSED, false)
     return 'type' in outcome ? outcome : { type: 'failure', error: failureFor(outcome) }
   }
 }

@@ -38,7 +38,7 @@ describe('OAUTHBEARER vectors (RFC 7628 §4, test/vectors/oauthbearer.json)', ()
   const vector = (id: string) => {
     const v = byId.get(id)
     if (v === undefined) throw new Error(`missing vector ${id}`)
-    return v as { inputs: Record<string, string>; expected: Record<string, string> }
+    return v as unknown as { inputs: Record<string, string>; expected: Record<string, string> }
   }
   const initialResponse = async (port: number) =>
     oauthBearer.client({ username: 'user@example.com', token: TOKEN, host: 'server.example.com', port }).start()
@@ -361,6 +361,7 @@ describe('XOAUTH2 server negative cases', () => {
     ['not Bearer', text('user=u\x01auth=OAuth x\x01\x01'), 'malformed-request'],
     ['no closing %x01', text('user=u\x01auth=Bearer good\x01'), 'malformed-request'],
     ['empty message (the dummy first)', new Uint8Array(0), 'malformed-request'],
+    ['a tab in user=', text('user=a\tb\x01auth=Bearer good\x01\x01'), 'malformed-request'],
     ['user over 1 KiB', text(`user=${'u'.repeat(1025)}\x01auth=Bearer good\x01\x01`), 'malformed-request'],
   ]
   for (const [name, message, code] of cases) {
