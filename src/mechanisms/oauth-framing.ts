@@ -201,12 +201,14 @@ function lenientText(bytes: Uint8Array): string {
   }
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner)
+/** Freezes parsed JSON all the way down, iteratively: a deeply nested reply cannot overflow the stack. */
+function deepFreeze<T extends object>(root: T): T {
+  const pending: object[] = [root]
+  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
     Object.freeze(value)
+    for (const inner of Object.values(value)) if (typeof inner === 'object' && inner !== null) pending.push(inner)
   }
-  return value
+  return root
 }
 
 /**

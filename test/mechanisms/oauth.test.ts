@@ -399,6 +399,19 @@ describe('OAuth clients: what the server sends never crashes them', () => {
     })
   }
 
+  it('JSON nested 20000 deep: answers the dummy and freezes it without overflowing the stack', async () => {
+    const client = await started(oauthBearer.client({ username: 'u', token: 't' }))
+    expect(Array.from(await client.next(text(`{"status":"x","n":${'['.repeat(20000)}${']'.repeat(20000)}}`)))).toEqual([1])
+    // Engines whose JSON.parse refuses the depth give { raw }; V8 parses it.
+    const error = client.serverError!
+    expect(error['status'] ?? error['raw']).toBeTypeOf('string')
+    if ('n' in error) {
+      let inner = error['n'] as unknown[]
+      for (let depth = 1; depth < 20000; depth++) inner = inner[0] as unknown[]
+      expect(Object.isFrozen(inner)).toBe(true)
+    }
+  })
+
   it('freezes the parsed error', async () => {
     const client = await started(xoauth2.client({ username: 'u', token: 't' }))
     await client.next(text('{"status":"401","nested":{"a":1}}'))
