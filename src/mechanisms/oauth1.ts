@@ -352,7 +352,8 @@ function readProtocolParams(mechanism: string, raw: readonly Param[]): ProtocolP
     if (value === undefined || value === '') throw malformed(mechanism, `missing ${name}`)
     return value
   }
-  if (required('oauth_signature_method') !== SIGNATURE_METHOD) throw malformed(mechanism, 'only HMAC-SHA1 signatures are supported')
+  const method = required('oauth_signature_method')
+  if (method !== SIGNATURE_METHOD) throw malformed(mechanism, 'only HMAC-SHA1 signatures are supported')
   const timestamp = required('oauth_timestamp')
   if (!TIMESTAMP.test(timestamp)) throw malformed(mechanism, 'invalid oauth_timestamp')
   // RFC 5849 §3.2: if present, oauth_version must be "1.0".
