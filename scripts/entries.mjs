@@ -8,6 +8,10 @@ export const entries = [
   { name: 'login', source: 'src/mechanisms/login.ts' },
   { name: 'anonymous', source: 'src/mechanisms/anonymous.ts' },
   { name: 'external', source: 'src/mechanisms/external.ts' },
+  { name: 'smtp', source: 'src/profiles/smtp.ts' },
+  { name: 'imap', source: 'src/profiles/imap.ts' },
+  { name: 'pop3', source: 'src/profiles/pop3.ts' },
+  { name: 'xmpp', source: 'src/profiles/xmpp.ts' },
 ]
 
 /** Subpath as users import it: 'saslkit' or 'saslkit/<name>'. */
