@@ -376,6 +376,8 @@ export interface ServerWire {
   challenge(data: Uint8Array): string
   success(data: Uint8Array | undefined, tag: string | undefined): string
   refuse(refusal: Refusal, tag: string | undefined): string
+  /** IMAP: the tag of a command line that is refused before it is parsed (too long). */
+  tagOf?(line: string): string | undefined
 }
 
 /** The SaslError code a refusal outside SASL is logged with. */
@@ -454,7 +456,7 @@ export class ProfileServer implements ServerExchange {
   }
 
   async #handle(line: string): Promise<ServerResult> {
-    const tag = this.#phase === 'exchange' || this.#phase === 'final' ? this.#tag : undefined
+    const tag = this.#phase === 'exchange' || this.#phase === 'final' ? this.#tag : this.#wire.tagOf?.(line)
     // RFC 4954 §4: an over-long line ends the exchange with 500 5.5.6.
     if (line.length > this.#maxLineLength || utf8Length(line) > this.#maxLineLength) return this.#refuse('line-too-long', tag)
     if (!this.#wire.multiline && /[\r\n]/.test(line)) return this.#refuse('syntax', tag)

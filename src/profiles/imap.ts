@@ -168,6 +168,11 @@ const SERVER_WIRE: ServerWire = {
   },
   // RFC 9051 §7.5: an empty challenge is "+ ".
   challenge: (data) => `+ ${base64Encode(data)}`,
+  tagOf(line) {
+    const space = line.indexOf(' ')
+    const tag = line.slice(0, space)
+    return space > 0 && space <= 64 && TAG.test(tag) ? tag : undefined
+  },
   success: (_data, tag) => `${tag ?? '*'} OK Authentication successful`,
   refuse: (refusal, tag) => `${tag ?? '*'} ${REFUSALS[refusal]}`,
 }
