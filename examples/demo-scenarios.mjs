@@ -1,5 +1,8 @@
 // The demo's exchanges, one per landed mechanism (plus the wrong-password run last).
 // Each: the mechanism, both sides' options, the secrets to redact from the transcript.
+// demo.mjs runs them through the SMTP profile: smtp.client(mechanism.client(client)) against
+// smtp.server({ mechanisms: [mechanism], channel: { secure: true }, ...server }) — so a
+// scenario may set its own `channel` (e.g. bindings for -PLUS) in `server`.
 import { anonymous, external, login, plain } from '../dist/index.js'
 
 const users = { tim: { password: 'tanstaaftanstaaf' } }

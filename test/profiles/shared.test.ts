@@ -178,7 +178,8 @@ for (const a of adapters) {
 
     for (const code of Object.keys(a.refusals)) {
       it(`answers a ${code} failure with "${a.refusals[code]!.line}", keeping the reason for the log only`, async () => {
-        const failing = fakeMechanism('FAILING', { server: () => scriptedServer('FAILING', [{ ...failure(code as SaslError['code']), additionalData: bytes('e=secret-data') }]) })
+        const step = failure(code as SaslError['code'])
+        const failing = fakeMechanism('FAILING', { server: () => scriptedServer('FAILING', [step.type === 'failure' ? { ...step, additionalData: bytes('e=secret-data') } : step]) })
         const srv = a.server({ mechanisms: [failing] })
         const r = await srv.receive(a.command('FAILING', b64('x')))
         expect(r.reply).toBe(a.refusals[code]!.line)
