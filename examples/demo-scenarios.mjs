@@ -3,10 +3,14 @@
 // demo.mjs runs them through the SMTP profile: smtp.client(mechanism.client(client)) against
 // smtp.server({ mechanisms: [mechanism], channel: { secure: true }, ...server }) — so a
 // scenario may set its own `channel` (e.g. bindings for -PLUS) in `server`.
-import { anonymous, external, login, plain } from '../dist/index.js'
+import { anonymous, external, login, oauthBearer, plain, xoauth2 } from '../dist/index.js'
 
 const users = { tim: { password: 'tanstaaftanstaaf' } }
 const credentials = (user) => users[user]
+
+// OAuth: the server asks its authorization server who a token belongs to (here, a table).
+const accessToken = 'ya29.demo-access-token-3f9a1c'
+const validateToken = ({ token }) => (token === accessToken ? { authcid: 'tim@example.com', claims: { scope: 'mail' } } : { error: { status: 'invalid_token', scope: 'mail' } })
 
 // Each scenario: the mechanism, both sides' options, and the secrets to redact from the output.
 export const scenarios = [
@@ -14,6 +18,8 @@ export const scenarios = [
   { mechanism: login, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
   { mechanism: anonymous, client: { trace: 'sirhc' }, server: {}, secrets: [] },
   { mechanism: external, client: {}, server: { identity: 'CN=tim,O=Example' }, secrets: [], note: 'identity from a TLS client certificate' },
+  { mechanism: oauthBearer, client: { username: 'tim@example.com', token: async () => accessToken, host: 'mail.example.com', port: 587 }, server: { validateToken }, secrets: [accessToken] },
+  { mechanism: xoauth2, client: { username: 'tim@example.com', token: accessToken }, server: { validateToken }, secrets: [accessToken] },
   { mechanism: plain, client: { username: 'tim', password: 'wrong-password' }, server: { credentials }, secrets: ['wrong-password'], note: 'wrong password' },
 ]
 

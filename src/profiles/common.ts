@@ -210,9 +210,10 @@ export interface ClientWire {
   readonly multiline: boolean
 }
 
-/** The OAuth client's parsed error challenge (API.md §3), if it received one. */
+/** The OAuth client's parsed error challenge (API.md §3, `SaslClient.serverError`), if any. */
 function oauthServerError(client: SaslClient): Readonly<Record<string, unknown>> | undefined {
-  const value: unknown = (client as { readonly serverError?: unknown }).serverError
+  // A foreign SaslClient may put anything there: only a JSON object is carried.
+  const value: unknown = client.serverError
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
   return value as Readonly<Record<string, unknown>>
 }
