@@ -14,6 +14,9 @@ const descriptors = Object.values(saslkit).filter(
 
 const PASSWORD = 'pencil-Ünïcödé'
 const TOKEN = 'vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg=='
+// OAuth 1.0a: the consumer and the token secret sign; only the keys travel.
+const CONSUMER = { consumerKey: 'saslkit-consumer', consumerSecret: 'consumer-secret-5a1' }
+const TOKEN_SECRET = 'token-secret-77e'
 const binding = { type: 'tls-exporter' as const, data: new Uint8Array(32).fill(0x42) }
 const HOST = 'mail.example.com'
 
@@ -23,8 +26,12 @@ function clientOptions(a: Adapter, right: boolean): Record<string, unknown> {
     username: 'user',
     password: right ? PASSWORD : 'wrong-password',
     token: right ? TOKEN : 'wrong-token',
+    ...CONSUMER,
+    tokenSecret: TOKEN_SECRET,
+    protocol: a.service,
     service: a.service,
     host: HOST,
+    port: 587,
     channelBinding: binding,
     trace: 'user@example.com',
   }
@@ -35,12 +42,17 @@ function serverOptions(a: Adapter): Record<string, unknown> {
   return {
     credentials: (user: string) => (user === 'user' ? { password: PASSWORD } : undefined),
     validateToken: (request: { token?: string }) => (request.token === TOKEN ? { authcid: 'user' } : { error: { status: 'invalid_token' } }),
+    secrets: (request: { consumerKey: string; token: string }) =>
+      request.consumerKey === CONSUMER.consumerKey && request.token === TOKEN ? { consumerSecret: CONSUMER.consumerSecret, tokenSecret: TOKEN_SECRET } : undefined,
     identity: 'user',
     service: a.service,
     host: HOST,
     hostname: HOST,
   }
 }
+
+/** The mechanisms whose server answers a refused token with an error challenge (RFC 7628 §3.2.2). */
+const OAUTH_ERROR_CHALLENGE = ['OAUTHBEARER', 'XOAUTH2']
 
 interface Special {
   /** Who the server reports on success. */
@@ -87,8 +99,12 @@ for (const mechanism of descriptors) {
       it(`${label}: fails alike on both sides`, async () => {
         const failure = extra.failure ?? { code: 'not-authorized' as const }
         const options = failure.client === undefined ? clientOptions(adapter, false) : { ...clientOptions(adapter, true), ...failure.client }
-        const run = await converse(start(mechanism.client(options as never)), server(failure.server))
+        const sasl = mechanism.client(options as never)
+        const run = await converse(start(sasl), server(failure.server))
         expect(run.last.error?.code, run.lines.join('\n')).toBe(failure.code)
+        // API.md §4: after an OAuth error challenge the thrown error carries the server's JSON.
+        if (OAUTH_ERROR_CHALLENGE.includes(mechanism.name)) expect(sasl.serverError).toBeDefined()
+        expect(run.clientError?.details).toEqual(sasl.serverError)
         expect(run.clientError?.code).toBe(adapter.refusals[failure.code]!.back)
         expect(run.clientError?.reply).toBeDefined()
         if (run.last.error?.reason !== undefined) expect(run.lines.join('\n')).not.toContain(run.last.error.reason)
