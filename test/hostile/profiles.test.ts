@@ -1,5 +1,6 @@
 // Random and malformed lines: a client profile resolves or throws a SaslError, a server
 // profile always answers with a reply and never throws, the XML reader never crashes.
+// Bounded runs; `npm run fuzz` runs them longer (FUZZ_RUNS).
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { login, plain, SaslError, smtp, imap, pop3, xmpp } from '../../src/index.js'
@@ -9,7 +10,8 @@ import { scriptedClient } from '../helpers/profiles.js'
 
 const NS = 'urn:ietf:params:xml:ns:xmpp-sasl'
 const credentials = (u: string) => (u === 'tim' ? { password: 'tanstaaftanstaaf' } : undefined)
-const RUNS = { numRuns: 300 }
+/** Runs per property; `npm run fuzz` raises it (FUZZ_RUNS, passed in by vitest.config.ts). */
+const RUNS = { numRuns: Number((globalThis as { FUZZ_RUNS?: string }).FUZZ_RUNS ?? 300) }
 
 async function onlySaslErrors(run: () => Promise<unknown>): Promise<void> {
   try {
@@ -86,7 +88,7 @@ describe('parsers under random input', () => {
           expect(error).toMatchObject({ name: 'SaslError', code: 'malformed-request' })
         }
       }),
-      { numRuns: 2000 },
+      { numRuns: RUNS.numRuns * 5 },
     )
   })
 
@@ -111,6 +113,7 @@ describe('parsers under random input', () => {
       fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (s) => {
         expect(smtp.decodeXtext(smtp.encodeXtext(s))).toBe(s)
       }),
+      RUNS,
     )
   })
 })
