@@ -18,3 +18,14 @@ export { external } from './mechanisms/external.js'
 export type { ExternalClientOptions, ExternalServerOptions } from './mechanisms/external.js'
 export { deriveCredentials, formatPasswordScheme, parsePasswordScheme } from './credentials.js'
 export type { DeriveOptions, PasswordScheme } from './credentials.js'
+export { gssapi } from './mechanisms/gssapi.js'
+export type {
+  GssAcceptor,
+  GssContext,
+  GssInitiator,
+  GssSecurityLayerName,
+  GssStepResult,
+  GssUnwrapResult,
+  GssapiClientOptions,
+  GssapiServerOptions,
+} from './mechanisms/gssapi.js'
