@@ -9,6 +9,7 @@ export const entries = [
   { name: 'anonymous', source: 'src/mechanisms/anonymous.ts' },
   { name: 'external', source: 'src/mechanisms/external.ts' },
   { name: 'gssapi', source: 'src/mechanisms/gssapi.ts' },
+  { name: 'node', source: 'src/node/index.ts', nodeOnly: true },
 ]
 
 /** Subpath as users import it: 'saslkit' or 'saslkit/<name>'. */
