@@ -3,7 +3,14 @@ import { SaslError } from '../core/errors.js'
 /** RFC 4422 §3.7 / RFC 4752 §3.3: the length prefix of a security-layer frame, in octets. */
 const LENGTH_BYTES = 4
 
-/** The largest frame RFC 4752 can negotiate: its maximum-size field has 3 octets. */
+/**
+ * The largest frame RFC 4752 can negotiate: its maximum-size field has 3 octets (16777215).
+ *
+ * @example
+ * ```ts
+ * const frames = new FrameDecoder(MAX_FRAME_BYTES) // accept whatever RFC 4752 allows
+ * ```
+ */
 export const MAX_FRAME_BYTES = 0xffffff
 
 /**
