@@ -3,10 +3,13 @@
 // demo.mjs runs them through the SMTP profile: smtp.client(mechanism.client(client)) against
 // smtp.server({ mechanisms: [mechanism], channel: { secure: true }, ...server }) — so a
 // scenario may set its own `channel` (e.g. bindings for -PLUS) in `server`.
-import { anonymous, external, login, oauthBearer, plain, xoauth2 } from '../dist/index.js'
+import { anonymous, external, gssapi, login, oauthBearer, plain, xoauth2 } from '../dist/index.js'
+import { memoryKerberos } from './memory-gss.mjs'
 
 const users = { tim: { password: 'tanstaaftanstaaf' } }
 const credentials = (user) => users[user]
+// GSSAPI needs Kerberos: the demo plugs in a deterministic in-memory GSS-API provider instead.
+const kdc = memoryKerberos()
 
 // OAuth: the server asks its authorization server who a token belongs to (here, a table).
 const accessToken = 'ya29.demo-access-token-3f9a1c'
@@ -20,6 +23,13 @@ export const scenarios = [
   { mechanism: external, client: {}, server: { identity: 'CN=tim,O=Example' }, secrets: [], note: 'identity from a TLS client certificate' },
   { mechanism: oauthBearer, client: { username: 'tim@example.com', token: async () => accessToken, host: 'mail.example.com', port: 587 }, server: { validateToken }, secrets: [accessToken] },
   { mechanism: xoauth2, client: { username: 'tim@example.com', token: accessToken }, server: { validateToken }, secrets: [accessToken] },
+  {
+    mechanism: gssapi,
+    client: { provider: kdc.initiator({ principal: 'tim', service: 'smtp/mail.example.com' }), securityLayer: 'confidentiality' },
+    server: { provider: () => kdc.acceptor({ service: 'smtp/mail.example.com' }) },
+    secrets: [],
+    note: 'in-memory GSS-API provider, not real Kerberos; confidentiality layer',
+  },
   { mechanism: plain, client: { username: 'tim', password: 'wrong-password' }, server: { credentials }, secrets: ['wrong-password'], note: 'wrong password' },
 ]
 

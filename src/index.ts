@@ -43,3 +43,14 @@ export type {
 } from './profiles/common.js'
 export { deriveCredentials, formatPasswordScheme, parsePasswordScheme } from './credentials.js'
 export type { DeriveOptions, PasswordScheme } from './credentials.js'
+export { gssapi } from './mechanisms/gssapi.js'
+export type {
+  GssAcceptor,
+  GssContext,
+  GssInitiator,
+  GssSecurityLayerName,
+  GssStepResult,
+  GssUnwrapResult,
+  GssapiClientOptions,
+  GssapiServerOptions,
+} from './mechanisms/gssapi.js'
