@@ -7,6 +7,7 @@ import * as saslkit from '../../src/index.js'
 import { imap, pop3, smtp, type Mechanism, type SaslErrorCode } from '../../src/index.js'
 import { adapters, type Adapter } from '../helpers/adapters.js'
 import { converse } from '../helpers/profiles.js'
+import { memoryKerberos } from '../../examples/memory-gss.mjs'
 
 const descriptors = Object.values(saslkit).filter(
   (v): v is Mechanism<never, never> => typeof v === 'object' && v !== null && 'traits' in v && typeof (v as Mechanism).client === 'function',
@@ -57,12 +58,27 @@ const OAUTH_ERROR_CHALLENGE = ['OAUTHBEARER', 'XOAUTH2']
 interface Special {
   /** Who the server reports on success. */
   authcid?: string
+  /** Client options replacing the shared ones (right: the credentials that work). */
+  client?: (right: boolean) => Record<string, unknown>
+  /** Server options over the shared ones, made fresh for each server. */
+  server?: () => Record<string, unknown>
   /** How to make the exchange fail instead of a wrong secret, and the server's code. */
   failure?: { client?: Record<string, unknown>; server?: Record<string, unknown>; code: SaslErrorCode }
+  /** A security layer is negotiated: both profiles expose it, and it carries data. */
+  securityLayer?: boolean
 }
+// GSSAPI runs over the in-memory pretend Kerberos of the demo (no KDC); a wrong realm secret
+// makes the acceptor refuse the AP-REQ.
+const realm = (secret: string) => memoryKerberos({ secret })
 const special: Record<string, Special> = {
   ANONYMOUS: { authcid: 'anonymous', failure: { server: { allow: false }, code: 'mechanism-too-weak' } },
   EXTERNAL: { failure: { server: { identity: undefined }, code: 'not-authorized' } },
+  GSSAPI: {
+    authcid: `user@${realm('kdc-secret').realm}`,
+    client: (right) => ({ provider: realm(right ? 'kdc-secret' : 'wrong-secret').initiator({ principal: 'user', service: 'smtp/mail.example.com' }), securityLayer: 'confidentiality' }),
+    server: () => ({ provider: () => realm('kdc-secret').acceptor({ service: 'smtp/mail.example.com' }) }),
+    securityLayer: true,
+  },
 }
 
 // Each profile as the tests use it, plus the variants that hold the initial response back.
@@ -84,22 +100,33 @@ for (const mechanism of descriptors) {
   describe(`${mechanism.name} through every profile`, () => {
     for (const { label, adapter, client } of variants) {
       const start = client ?? adapter.client
+      const options = (right: boolean) => extra.client?.(right) ?? clientOptions(adapter, right)
       const server = (overrides: Record<string, unknown> = {}, channel: object = { secure: true, bindings: [binding] }) =>
-        adapter.server({ mechanisms: [mechanism], channel, ...serverOptions(adapter), ...overrides } as never)
+        adapter.server({ mechanisms: [mechanism], channel, ...serverOptions(adapter), ...extra.server?.(), ...overrides } as never)
 
       it(`${label}: authenticates`, async () => {
         const srv = server()
         expect(srv.mechanisms).toEqual([mechanism.name])
-        const run = await converse(start(mechanism.client(clientOptions(adapter, true) as never)), srv)
+        const ex = start(mechanism.client(options(true) as never))
+        const run = await converse(ex, srv)
         expect(run.clientError, run.lines.join('\n')).toBeUndefined()
         expect(run.last.identity).toMatchObject({ mechanism: mechanism.name, authcid: extra.authcid ?? 'user' })
         expect(srv.identity).toBe(run.last.identity)
+        if (extra.securityLayer === true) {
+          // API.md §5: after success with a security layer, the profile exposes the mechanism's.
+          const message = new TextEncoder().encode('A2 NOOP\r\n')
+          const frames = await srv.securityLayer!.decode(await ex.securityLayer!.encode(message))
+          expect(frames).toEqual([message])
+        } else {
+          expect(srv.securityLayer).toBeUndefined()
+          expect(ex.securityLayer).toBeUndefined()
+        }
       })
 
       it(`${label}: fails alike on both sides`, async () => {
         const failure = extra.failure ?? { code: 'not-authorized' as const }
-        const options = failure.client === undefined ? clientOptions(adapter, false) : { ...clientOptions(adapter, true), ...failure.client }
-        const sasl = mechanism.client(options as never)
+        const failing = failure.client === undefined ? options(false) : { ...options(true), ...failure.client }
+        const sasl = mechanism.client(failing as never)
         const run = await converse(start(sasl), server(failure.server))
         expect(run.last.error?.code, run.lines.join('\n')).toBe(failure.code)
         // API.md §4: after an OAuth error challenge the thrown error carries the server's JSON.
@@ -114,7 +141,7 @@ for (const mechanism of descriptors) {
         it(`${label}: is neither offered nor accepted without TLS`, async () => {
           const srv = server({}, { secure: false })
           expect(srv.mechanisms).toEqual([])
-          const run = await converse(start(mechanism.client(clientOptions(adapter, true) as never)), srv)
+          const run = await converse(start(mechanism.client(options(true) as never)), srv)
           expect(run.last.error?.code).toBe('encryption-required')
           expect(run.clientError?.code).toBe(adapter.refusals['encryption-required']!.back)
         })
@@ -124,7 +151,7 @@ for (const mechanism of descriptors) {
         it(`${label}: is neither offered nor accepted without binding data`, async () => {
           const srv = server({}, { secure: true })
           expect(srv.mechanisms).toEqual([])
-          const run = await converse(start(mechanism.client(clientOptions(adapter, true) as never)), srv)
+          const run = await converse(start(mechanism.client(options(true) as never)), srv)
           expect(run.last.error?.code).toBe('invalid-mechanism')
         })
       }
