@@ -23,10 +23,25 @@ import {
   type NtlmSession,
 } from './crypto.js'
 import {
+  AV_CHANNEL_BINDINGS,
+  AV_FLAGS,
   AV_FLAG_MIC_PRESENT,
-  AvId,
+  AV_TARGET_NAME,
+  AV_TIMESTAMP,
   MIC_OFFSET,
-  NtlmFlags,
+  NEGOTIATE_128,
+  NEGOTIATE_56,
+  NEGOTIATE_ALWAYS_SIGN,
+  NEGOTIATE_EXTENDED_SESSIONSECURITY,
+  NEGOTIATE_KEY_EXCH,
+  NEGOTIATE_LM_KEY,
+  NEGOTIATE_NTLM,
+  NEGOTIATE_OEM,
+  NEGOTIATE_SEAL,
+  NEGOTIATE_SIGN,
+  NEGOTIATE_TARGET_INFO,
+  NEGOTIATE_UNICODE,
+  REQUEST_TARGET,
   avFlags,
   avValue,
   decodeNtlmMessageOfType,
@@ -96,18 +111,18 @@ export interface NtlmClient extends SaslClient {
 
 /** What saslkit's client asks for (MS-NLMP §3.1.5.1.1). */
 const CLIENT_FLAGS =
-  NtlmFlags.NEGOTIATE_UNICODE |
-  NtlmFlags.NEGOTIATE_OEM |
-  NtlmFlags.REQUEST_TARGET |
-  NtlmFlags.NEGOTIATE_SIGN |
-  NtlmFlags.NEGOTIATE_SEAL |
-  NtlmFlags.NEGOTIATE_NTLM |
-  NtlmFlags.NEGOTIATE_ALWAYS_SIGN |
-  NtlmFlags.NEGOTIATE_EXTENDED_SESSIONSECURITY |
-  NtlmFlags.NEGOTIATE_TARGET_INFO |
-  NtlmFlags.NEGOTIATE_128 |
-  NtlmFlags.NEGOTIATE_KEY_EXCH |
-  NtlmFlags.NEGOTIATE_56
+  NEGOTIATE_UNICODE |
+  NEGOTIATE_OEM |
+  REQUEST_TARGET |
+  NEGOTIATE_SIGN |
+  NEGOTIATE_SEAL |
+  NEGOTIATE_NTLM |
+  NEGOTIATE_ALWAYS_SIGN |
+  NEGOTIATE_EXTENDED_SESSIONSECURITY |
+  NEGOTIATE_TARGET_INFO |
+  NEGOTIATE_128 |
+  NEGOTIATE_KEY_EXCH |
+  NEGOTIATE_56
 
 /** Splits `DOMAIN\user` or `user@domain`. */
 export function splitUsername(username: string): { user: string; domain: string | undefined } {
@@ -201,8 +216,8 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     const challenge = decodeNtlmMessageOfType(challengeBytes, 2)
     const serverChallenge = challenge.serverChallenge
     // MS-NLMP §3.1.5.1.2: keep what both sides support; the character set the server chose.
-    let flags = (challenge.flags & CLIENT_FLAGS) | NtlmFlags.REQUEST_TARGET
-    flags &= challenge.flags & NtlmFlags.NEGOTIATE_UNICODE ? ~NtlmFlags.NEGOTIATE_OEM : ~NtlmFlags.NEGOTIATE_UNICODE
+    let flags = (challenge.flags & CLIENT_FLAGS) | REQUEST_TARGET
+    flags &= challenge.flags & NEGOTIATE_UNICODE ? ~NEGOTIATE_OEM : ~NEGOTIATE_UNICODE
     const clientChallenge = this.#clientChallenge ?? this.#random(8)
     const targetInfo = challenge.targetInfo ?? []
     let lmChallengeResponse: Uint8Array
@@ -211,7 +226,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     let withMic = false
     if (!this.#legacy) {
       const responseKey = ntowfv2(this.#ntHash, this.#user, this.#domain)
-      const serverTime = avValue(targetInfo, AvId.MsvAvTimestamp)
+      const serverTime = avValue(targetInfo, AV_TIMESTAMP)
       const pairs = this.#blobPairs(targetInfo)
       const blob = ntlmv2Blob(serverTime ?? fileTime(this.#now()), clientChallenge, encodeAvPairs(pairs))
       const v2 = ntlmv2Response(responseKey, serverChallenge, blob)
@@ -221,8 +236,8 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
       keyExchangeKey = v2.sessionBaseKey // §3.4.5.1: KXKEY = SessionBaseKey for NTLMv2
       withMic = true
     } else {
-      const ess = (flags & NtlmFlags.NEGOTIATE_EXTENDED_SESSIONSECURITY) !== 0
-      if (ess) flags &= ~NtlmFlags.NEGOTIATE_LM_KEY
+      const ess = (flags & NEGOTIATE_EXTENDED_SESSIONSECURITY) !== 0
+      if (ess) flags &= ~NEGOTIATE_LM_KEY
       const v1 = ntlmv1Responses(this.#ntHash, this.#lmHash, serverChallenge, ess ? clientChallenge : undefined)
       ntChallengeResponse = v1.ntChallengeResponse
       lmChallengeResponse = v1.lmChallengeResponse
@@ -231,7 +246,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     // §3.1.5.1.2: with KEY_EXCH a random ExportedSessionKey travels RC4-encrypted under KXKEY.
     let exportedSessionKey = keyExchangeKey
     let encryptedRandomSessionKey: Uint8Array = new Uint8Array(0)
-    if (flags & NtlmFlags.NEGOTIATE_KEY_EXCH) {
+    if (flags & NEGOTIATE_KEY_EXCH) {
       exportedSessionKey = this.#exportedSessionKey ?? this.#random(16)
       encryptedRandomSessionKey = rc4k(keyExchangeKey, exportedSessionKey)
     }
@@ -261,13 +276,13 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
    * MsvAvChannelBindings (zeros without a binding, as Windows sends) and MsvAvTargetName.
    */
   #blobPairs(serverPairs: readonly AvPair[]): AvPair[] {
-    const ours = new Set<number>([AvId.MsvAvFlags, AvId.MsvAvChannelBindings, AvId.MsvAvTargetName])
+    const ours = new Set<number>([AV_FLAGS, AV_CHANNEL_BINDINGS, AV_TARGET_NAME])
     const pairs = serverPairs.filter((p) => !ours.has(p.id))
     const flagsValue = new Uint8Array(4)
     new DataView(flagsValue.buffer).setUint32(0, (avFlags(serverPairs) | AV_FLAG_MIC_PRESENT) >>> 0, true)
-    pairs.push({ id: AvId.MsvAvFlags, value: flagsValue })
-    pairs.push({ id: AvId.MsvAvChannelBindings, value: this.#bindingHash ?? new Uint8Array(16) })
-    if (this.#targetName !== undefined) pairs.push({ id: AvId.MsvAvTargetName, value: utf16le(this.#targetName) })
+    pairs.push({ id: AV_FLAGS, value: flagsValue })
+    pairs.push({ id: AV_CHANNEL_BINDINGS, value: this.#bindingHash ?? new Uint8Array(16) })
+    if (this.#targetName !== undefined) pairs.push({ id: AV_TARGET_NAME, value: utf16le(this.#targetName) })
     return pairs
   }
 }

@@ -11,7 +11,16 @@ import { utf8Encode } from '../../codec/utf8.js'
 import { desEncrypt7 } from '../../crypto/des.js'
 import { md4 } from '../../crypto/md4.js'
 import { rc4 } from '../../crypto/rc4.js'
-import { NtlmFlags, utf16le } from './messages.js'
+import {
+  NEGOTIATE_128,
+  NEGOTIATE_56,
+  NEGOTIATE_DATAGRAM,
+  NEGOTIATE_EXTENDED_SESSIONSECURITY,
+  NEGOTIATE_KEY_EXCH,
+  NEGOTIATE_LM_KEY,
+  REQUEST_NON_NT_SESSION_KEY,
+  utf16le,
+} from './messages.js'
 
 export const hmacMd5 = (key: Uint8Array, ...data: Uint8Array[]): Uint8Array => hmac(md5, key, concatBytes(...data))
 
@@ -126,10 +135,10 @@ export function keyExchangeKeyV1(
   lmChallengeResponse: Uint8Array,
   serverChallenge: Uint8Array,
 ): Uint8Array {
-  if (flags & NtlmFlags.NEGOTIATE_EXTENDED_SESSIONSECURITY) return hmacMd5(sessionBaseKey, serverChallenge, lmChallengeResponse.subarray(0, 8))
-  if (flags & (NtlmFlags.NEGOTIATE_LM_KEY | NtlmFlags.REQUEST_NON_NT_SESSION_KEY)) {
+  if (flags & NEGOTIATE_EXTENDED_SESSIONSECURITY) return hmacMd5(sessionBaseKey, serverChallenge, lmChallengeResponse.subarray(0, 8))
+  if (flags & (NEGOTIATE_LM_KEY | REQUEST_NON_NT_SESSION_KEY)) {
     if (lmHashValue === undefined) throw new SaslError('mechanism-too-weak', 'NTLM: the negotiated key needs an LM hash')
-    if (flags & NtlmFlags.NEGOTIATE_LM_KEY) {
+    if (flags & NEGOTIATE_LM_KEY) {
       const data = lmChallengeResponse.subarray(0, 8)
       const second = new Uint8Array(7).fill(0xbd)
       second[0] = lmHashValue[7]!
@@ -171,12 +180,12 @@ export function signKey(exportedSessionKey: Uint8Array, side: 'client' | 'server
 
 /** MS-NLMP §3.4.5.3 SEALKEY: key strength per NEGOTIATE_128/56, then the ESS or LM_KEY derivation. */
 export function sealKey(exportedSessionKey: Uint8Array, flags: number, side: 'client' | 'server'): Uint8Array {
-  if (flags & NtlmFlags.NEGOTIATE_EXTENDED_SESSIONSECURITY) {
-    const length = flags & NtlmFlags.NEGOTIATE_128 ? 16 : flags & NtlmFlags.NEGOTIATE_56 ? 7 : 5
+  if (flags & NEGOTIATE_EXTENDED_SESSIONSECURITY) {
+    const length = flags & NEGOTIATE_128 ? 16 : flags & NEGOTIATE_56 ? 7 : 5
     return md5(concatBytes(exportedSessionKey.subarray(0, length), magic(side === 'client' ? 'client-to-server sealing' : 'server-to-client sealing')))
   }
-  if (flags & (NtlmFlags.NEGOTIATE_LM_KEY | NtlmFlags.NEGOTIATE_DATAGRAM)) {
-    return flags & NtlmFlags.NEGOTIATE_56
+  if (flags & (NEGOTIATE_LM_KEY | NEGOTIATE_DATAGRAM)) {
+    return flags & NEGOTIATE_56
       ? concatBytes(exportedSessionKey.subarray(0, 7), new Uint8Array([0xa0]))
       : concatBytes(exportedSessionKey.subarray(0, 5), new Uint8Array([0xe5, 0x38, 0xb0]))
   }
@@ -227,8 +236,8 @@ export interface NtlmSession {
 
 /** Builds the session of one side from the ExportedSessionKey and the negotiated flags. */
 export function createSession(exportedSessionKey: Uint8Array, flags: number, side: 'client' | 'server'): NtlmSession {
-  const ess = (flags & NtlmFlags.NEGOTIATE_EXTENDED_SESSIONSECURITY) !== 0
-  const keyExchange = (flags & NtlmFlags.NEGOTIATE_KEY_EXCH) !== 0
+  const ess = (flags & NEGOTIATE_EXTENDED_SESSIONSECURITY) !== 0
+  const keyExchange = (flags & NEGOTIATE_KEY_EXCH) !== 0
   const clientSigningKey = ess ? signKey(exportedSessionKey, 'client') : new Uint8Array(0)
   const serverSigningKey = ess ? signKey(exportedSessionKey, 'server') : new Uint8Array(0)
   const clientSealingKey = sealKey(exportedSessionKey, flags, 'client')

@@ -11,6 +11,30 @@ export const MAX_NTLM_MESSAGE_BYTES = 8192
 /** Most AV pairs accepted in one list (MS-NLMP defines eleven ids). */
 export const MAX_AV_PAIRS = 32
 
+/** NegotiateFlags bits (MS-NLMP §2.2.2.5); single constants so that bundlers inline them. */
+export const NEGOTIATE_UNICODE = 0x1
+export const NEGOTIATE_OEM = 0x2
+export const REQUEST_TARGET = 0x4
+export const NEGOTIATE_SIGN = 0x10
+export const NEGOTIATE_SEAL = 0x20
+export const NEGOTIATE_DATAGRAM = 0x40
+export const NEGOTIATE_LM_KEY = 0x80
+export const NEGOTIATE_NTLM = 0x200
+export const ANONYMOUS = 0x800
+export const NEGOTIATE_OEM_DOMAIN_SUPPLIED = 0x1000
+export const NEGOTIATE_OEM_WORKSTATION_SUPPLIED = 0x2000
+export const NEGOTIATE_ALWAYS_SIGN = 0x8000
+export const TARGET_TYPE_DOMAIN = 0x10000
+export const TARGET_TYPE_SERVER = 0x20000
+export const NEGOTIATE_EXTENDED_SESSIONSECURITY = 0x80000
+export const NEGOTIATE_IDENTIFY = 0x100000
+export const REQUEST_NON_NT_SESSION_KEY = 0x400000
+export const NEGOTIATE_TARGET_INFO = 0x800000
+export const NEGOTIATE_VERSION = 0x2000000
+export const NEGOTIATE_128 = 0x20000000
+export const NEGOTIATE_KEY_EXCH = 0x40000000
+export const NEGOTIATE_56 = 0x80000000
+
 /**
  * The NegotiateFlags bits (MS-NLMP §2.2.2.5), by their spec names without the
  * `NTLMSSP_` prefix.
@@ -21,28 +45,28 @@ export const MAX_AV_PAIRS = 32
  * ```
  */
 export const NtlmFlags = {
-  NEGOTIATE_UNICODE: 0x1,
-  NEGOTIATE_OEM: 0x2,
-  REQUEST_TARGET: 0x4,
-  NEGOTIATE_SIGN: 0x10,
-  NEGOTIATE_SEAL: 0x20,
-  NEGOTIATE_DATAGRAM: 0x40,
-  NEGOTIATE_LM_KEY: 0x80,
-  NEGOTIATE_NTLM: 0x200,
-  ANONYMOUS: 0x800,
-  NEGOTIATE_OEM_DOMAIN_SUPPLIED: 0x1000,
-  NEGOTIATE_OEM_WORKSTATION_SUPPLIED: 0x2000,
-  NEGOTIATE_ALWAYS_SIGN: 0x8000,
-  TARGET_TYPE_DOMAIN: 0x10000,
-  TARGET_TYPE_SERVER: 0x20000,
-  NEGOTIATE_EXTENDED_SESSIONSECURITY: 0x80000,
-  NEGOTIATE_IDENTIFY: 0x100000,
-  REQUEST_NON_NT_SESSION_KEY: 0x400000,
-  NEGOTIATE_TARGET_INFO: 0x800000,
-  NEGOTIATE_VERSION: 0x2000000,
-  NEGOTIATE_128: 0x20000000,
-  NEGOTIATE_KEY_EXCH: 0x40000000,
-  NEGOTIATE_56: 0x80000000,
+  NEGOTIATE_UNICODE,
+  NEGOTIATE_OEM,
+  REQUEST_TARGET,
+  NEGOTIATE_SIGN,
+  NEGOTIATE_SEAL,
+  NEGOTIATE_DATAGRAM,
+  NEGOTIATE_LM_KEY,
+  NEGOTIATE_NTLM,
+  ANONYMOUS,
+  NEGOTIATE_OEM_DOMAIN_SUPPLIED,
+  NEGOTIATE_OEM_WORKSTATION_SUPPLIED,
+  NEGOTIATE_ALWAYS_SIGN,
+  TARGET_TYPE_DOMAIN,
+  TARGET_TYPE_SERVER,
+  NEGOTIATE_EXTENDED_SESSIONSECURITY,
+  NEGOTIATE_IDENTIFY,
+  REQUEST_NON_NT_SESSION_KEY,
+  NEGOTIATE_TARGET_INFO,
+  NEGOTIATE_VERSION,
+  NEGOTIATE_128,
+  NEGOTIATE_KEY_EXCH,
+  NEGOTIATE_56,
 } as const
 
 /**
@@ -66,6 +90,19 @@ export function ntlmFlagNames(flags: number): string[] {
   return names
 }
 
+/** AV pair ids (MS-NLMP §2.2.2.1) as single constants. */
+export const AV_EOL = 0
+export const AV_NB_COMPUTER_NAME = 1
+export const AV_NB_DOMAIN_NAME = 2
+export const AV_DNS_COMPUTER_NAME = 3
+export const AV_DNS_DOMAIN_NAME = 4
+export const AV_DNS_TREE_NAME = 5
+export const AV_FLAGS = 6
+export const AV_TIMESTAMP = 7
+export const AV_SINGLE_HOST = 8
+export const AV_TARGET_NAME = 9
+export const AV_CHANNEL_BINDINGS = 10
+
 /**
  * AV pair ids (MS-NLMP §2.2.2.1).
  *
@@ -75,17 +112,17 @@ export function ntlmFlagNames(flags: number): string[] {
  * ```
  */
 export const AvId = {
-  MsvAvEOL: 0,
-  MsvAvNbComputerName: 1,
-  MsvAvNbDomainName: 2,
-  MsvAvDnsComputerName: 3,
-  MsvAvDnsDomainName: 4,
-  MsvAvDnsTreeName: 5,
-  MsvAvFlags: 6,
-  MsvAvTimestamp: 7,
-  MsvAvSingleHost: 8,
-  MsvAvTargetName: 9,
-  MsvAvChannelBindings: 10,
+  MsvAvEOL: AV_EOL,
+  MsvAvNbComputerName: AV_NB_COMPUTER_NAME,
+  MsvAvNbDomainName: AV_NB_DOMAIN_NAME,
+  MsvAvDnsComputerName: AV_DNS_COMPUTER_NAME,
+  MsvAvDnsDomainName: AV_DNS_DOMAIN_NAME,
+  MsvAvDnsTreeName: AV_DNS_TREE_NAME,
+  MsvAvFlags: AV_FLAGS,
+  MsvAvTimestamp: AV_TIMESTAMP,
+  MsvAvSingleHost: AV_SINGLE_HOST,
+  MsvAvTargetName: AV_TARGET_NAME,
+  MsvAvChannelBindings: AV_CHANNEL_BINDINGS,
 } as const
 
 /** MsvAvFlags bits (MS-NLMP §2.2.2.1). */
@@ -246,11 +283,11 @@ const fromOem = (bytes: Uint8Array): string => String.fromCharCode(...bytes)
 
 /** A string as the negotiated flags say: UTF-16LE with NEGOTIATE_UNICODE, else OEM. */
 export function encodeString(text: string, flags: number, field: string): Uint8Array {
-  return flags & NtlmFlags.NEGOTIATE_UNICODE ? utf16le(text) : oem(text, field)
+  return flags & NEGOTIATE_UNICODE ? utf16le(text) : oem(text, field)
 }
 
 function decodeString(bytes: Uint8Array, flags: number, field: string): string {
-  return flags & NtlmFlags.NEGOTIATE_UNICODE ? fromUtf16le(bytes, field) : fromOem(bytes)
+  return flags & NEGOTIATE_UNICODE ? fromUtf16le(bytes, field) : fromOem(bytes)
 }
 
 // ── AV pairs ───────────────────────────────────────────────────────────────────────────
@@ -260,13 +297,13 @@ function decodeString(bytes: Uint8Array, flags: number, field: string): string {
  *
  * @example
  * ```ts
- * encodeAvPairs([{ id: AvId.MsvAvNbDomainName, value: utf16le('Domain') }])
+ * encodeAvPairs([{ id: AV_NB_DOMAIN_NAME, value: utf16le('Domain') }])
  * ```
  */
 export function encodeAvPairs(pairs: readonly AvPair[]): Uint8Array {
   const w = new ByteWriter()
   for (const pair of pairs) w.u16le(pair.id).u16le(pair.value.length).bytes(pair.value)
-  return w.u16le(AvId.MsvAvEOL).u16le(0).finish()
+  return w.u16le(AV_EOL).u16le(0).finish()
 }
 
 /**
@@ -280,15 +317,15 @@ export function decodeAvPairs(bytes: Uint8Array, field: string): { pairs: AvPair
     const id = r.u16le('AvId')
     const length = r.u16le('AvLen')
     const value = r.bytes(length, 'AV pair value')
-    if (id === AvId.MsvAvEOL) {
+    if (id === AV_EOL) {
       if (length !== 0) throw malformed(`${field}: MsvAvEOL with a value`)
       return { pairs, end: r.offset }
     }
     if (pairs.length >= MAX_AV_PAIRS) throw malformed(`${field}: more than ${MAX_AV_PAIRS} AV pairs`)
     // MS-NLMP §2.2.2.1: the fixed-size pairs.
-    const size = id === AvId.MsvAvFlags ? 4 : id === AvId.MsvAvTimestamp ? 8 : id === AvId.MsvAvChannelBindings ? 16 : undefined
+    const size = id === AV_FLAGS ? 4 : id === AV_TIMESTAMP ? 8 : id === AV_CHANNEL_BINDINGS ? 16 : undefined
     if (size !== undefined && length !== size) throw malformed(`${field}: AV pair ${id} must hold ${size} bytes`)
-    if (id === AvId.MsvAvSingleHost && length < 48) throw malformed(`${field}: MsvAvSingleHost too short`)
+    if (id === AV_SINGLE_HOST && length < 48) throw malformed(`${field}: MsvAvSingleHost too short`)
     pairs.push({ id, value })
   }
 }
@@ -303,7 +340,7 @@ export function avValue(pairs: readonly AvPair[], id: number): Uint8Array | unde
  *
  * @example
  * ```ts
- * avString(challenge.targetInfo ?? [], AvId.MsvAvNbDomainName) // 'Domain'
+ * avString(challenge.targetInfo ?? [], AV_NB_DOMAIN_NAME) // 'Domain'
  * ```
  */
 export function avString(pairs: readonly AvPair[], id: number): string | undefined {
@@ -313,7 +350,7 @@ export function avString(pairs: readonly AvPair[], id: number): string | undefin
 
 /** MsvAvFlags as a number (0 when absent). */
 export function avFlags(pairs: readonly AvPair[]): number {
-  const value = avValue(pairs, AvId.MsvAvFlags)
+  const value = avValue(pairs, AV_FLAGS)
   return value === undefined ? 0 : new DataView(value.buffer, value.byteOffset, 4).getUint32(0, true)
 }
 
@@ -389,7 +426,7 @@ class MessageBuilder {
  *
  * @example
  * ```ts
- * const bytes = encodeNegotiate({ type: 1, flags: NtlmFlags.NEGOTIATE_UNICODE | NtlmFlags.NEGOTIATE_NTLM })
+ * const bytes = encodeNegotiate({ type: 1, flags: NEGOTIATE_UNICODE | NEGOTIATE_NTLM })
  * ```
  */
 export function encodeNegotiate(m: Omit<NtlmNegotiate, 'type'>): Uint8Array {
@@ -518,7 +555,7 @@ function decodeNegotiateBody(r: ByteReader, bytes: Uint8Array): NtlmNegotiate {
   const domainField = readField(r, 'DomainName')
   const workstationField = readField(r, 'Workstation')
   const end = headerEnd([domainField, workstationField], bytes.length, 32)
-  const version = flags & NtlmFlags.NEGOTIATE_VERSION && end >= 40 ? readVersion(r) : undefined
+  const version = flags & NEGOTIATE_VERSION && end >= 40 ? readVersion(r) : undefined
   const domain = domainField.length > 0 ? fromOem(r.at(domainField.offset, domainField.length, 'DomainName')) : undefined
   const workstation = workstationField.length > 0 ? fromOem(r.at(workstationField.offset, workstationField.length, 'Workstation')) : undefined
   return {
@@ -543,7 +580,7 @@ function decodeChallengeBody(r: ByteReader, bytes: Uint8Array): NtlmChallenge {
     targetInfoField = readField(r, 'TargetInfo')
     end = headerEnd([targetNameField, targetInfoField], bytes.length, 48)
   }
-  const version = flags & NtlmFlags.NEGOTIATE_VERSION && end >= 56 ? readVersion(r) : undefined
+  const version = flags & NEGOTIATE_VERSION && end >= 56 ? readVersion(r) : undefined
   const targetName =
     targetNameField.length > 0 ? decodeString(r.at(targetNameField.offset, targetNameField.length, 'TargetName'), flags, 'TargetName') : undefined
   let targetInfo: AvPair[] | undefined
@@ -588,7 +625,7 @@ function decodeAuthenticateBody(r: ByteReader, bytes: Uint8Array): NtlmAuthentic
     userName: decodeString(user, flags, 'UserName'),
     workstation: decodeString(workstation, flags, 'Workstation'),
     encryptedRandomSessionKey: key,
-    ...(version === undefined || (flags & NtlmFlags.NEGOTIATE_VERSION) === 0 ? {} : { version }),
+    ...(version === undefined || (flags & NEGOTIATE_VERSION) === 0 ? {} : { version }),
     ...(mic === undefined ? {} : { mic }),
   }
 }

@@ -28,10 +28,28 @@ import {
 } from './crypto.js'
 import { md4 } from '../../crypto/md4.js'
 import {
+  AV_CHANNEL_BINDINGS,
+  AV_DNS_COMPUTER_NAME,
+  AV_DNS_DOMAIN_NAME,
   AV_FLAG_MIC_PRESENT,
-  AvId,
+  AV_NB_COMPUTER_NAME,
+  AV_NB_DOMAIN_NAME,
+  AV_TARGET_NAME,
+  AV_TIMESTAMP,
   MIC_OFFSET,
-  NtlmFlags,
+  NEGOTIATE_128,
+  NEGOTIATE_56,
+  NEGOTIATE_ALWAYS_SIGN,
+  NEGOTIATE_EXTENDED_SESSIONSECURITY,
+  NEGOTIATE_KEY_EXCH,
+  NEGOTIATE_NTLM,
+  NEGOTIATE_OEM,
+  NEGOTIATE_SEAL,
+  NEGOTIATE_SIGN,
+  NEGOTIATE_TARGET_INFO,
+  NEGOTIATE_UNICODE,
+  REQUEST_TARGET,
+  TARGET_TYPE_DOMAIN,
   avFlags,
   avString,
   avValue,
@@ -107,13 +125,13 @@ const NTLMV2_MIN_RESPONSE = 16 + BLOB_AV_PAIRS + 4
 
 /** Flags the server echoes when the client asks for them (MS-NLMP §3.2.5.1.1). */
 const ECHOED_FLAGS =
-  NtlmFlags.NEGOTIATE_SIGN |
-  NtlmFlags.NEGOTIATE_SEAL |
-  NtlmFlags.NEGOTIATE_ALWAYS_SIGN |
-  NtlmFlags.NEGOTIATE_EXTENDED_SESSIONSECURITY |
-  NtlmFlags.NEGOTIATE_128 |
-  NtlmFlags.NEGOTIATE_KEY_EXCH |
-  NtlmFlags.NEGOTIATE_56
+  NEGOTIATE_SIGN |
+  NEGOTIATE_SEAL |
+  NEGOTIATE_ALWAYS_SIGN |
+  NEGOTIATE_EXTENDED_SESSIONSECURITY |
+  NEGOTIATE_128 |
+  NEGOTIATE_KEY_EXCH |
+  NEGOTIATE_56
 
 const firstLabel = (name: string | undefined): string | undefined => (name === undefined ? undefined : name.split('.')[0]!.toUpperCase())
 
@@ -169,26 +187,26 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
   #makeChallenge(negotiateBytes: Uint8Array): Uint8Array {
     const negotiate = decodeNtlmMessageOfType(negotiateBytes, 1)
     const asked = negotiate.flags
-    let flags = NtlmFlags.NEGOTIATE_NTLM | NtlmFlags.NEGOTIATE_TARGET_INFO | (asked & ECHOED_FLAGS)
-    flags |= asked & NtlmFlags.NEGOTIATE_UNICODE ? NtlmFlags.NEGOTIATE_UNICODE : NtlmFlags.NEGOTIATE_OEM
+    let flags = NEGOTIATE_NTLM | NEGOTIATE_TARGET_INFO | (asked & ECHOED_FLAGS)
+    flags |= asked & NEGOTIATE_UNICODE ? NEGOTIATE_UNICODE : NEGOTIATE_OEM
     const o = this.#options
     const netbiosDomain = o.netbiosDomain ?? firstLabel(o.dnsDomain) ?? 'WORKGROUP'
     const netbiosComputer = o.netbiosComputer ?? firstLabel(o.dnsComputer) ?? 'SERVER'
-    if (asked & NtlmFlags.REQUEST_TARGET) flags |= NtlmFlags.REQUEST_TARGET | NtlmFlags.TARGET_TYPE_DOMAIN
+    if (asked & REQUEST_TARGET) flags |= REQUEST_TARGET | TARGET_TYPE_DOMAIN
     // MS-NLMP §2.2.2.1: NbDomainName and NbComputerName MUST be present; Windows sends DNS names and a timestamp.
     const targetInfo: AvPair[] = [
-      { id: AvId.MsvAvNbDomainName, value: utf16le(netbiosDomain) },
-      { id: AvId.MsvAvNbComputerName, value: utf16le(netbiosComputer) },
+      { id: AV_NB_DOMAIN_NAME, value: utf16le(netbiosDomain) },
+      { id: AV_NB_COMPUTER_NAME, value: utf16le(netbiosComputer) },
     ]
-    if (o.dnsDomain !== undefined) targetInfo.push({ id: AvId.MsvAvDnsDomainName, value: utf16le(o.dnsDomain) })
-    if (o.dnsComputer !== undefined) targetInfo.push({ id: AvId.MsvAvDnsComputerName, value: utf16le(o.dnsComputer) })
-    targetInfo.push({ id: AvId.MsvAvTimestamp, value: fileTime(this.#now()) })
+    if (o.dnsDomain !== undefined) targetInfo.push({ id: AV_DNS_DOMAIN_NAME, value: utf16le(o.dnsDomain) })
+    if (o.dnsComputer !== undefined) targetInfo.push({ id: AV_DNS_COMPUTER_NAME, value: utf16le(o.dnsComputer) })
+    targetInfo.push({ id: AV_TIMESTAMP, value: fileTime(this.#now()) })
     const serverChallenge = o.serverChallenge?.slice() ?? this.#random(8)
     if (!(serverChallenge instanceof Uint8Array) || serverChallenge.length !== 8) throw new SaslError('temporary-auth-failure', 'NTLM: random() gave no 8-byte challenge')
     const challenge = encodeChallenge({
       flags,
       serverChallenge,
-      ...(flags & NtlmFlags.REQUEST_TARGET ? { targetName: netbiosDomain } : {}),
+      ...(flags & REQUEST_TARGET ? { targetName: netbiosDomain } : {}),
       targetInfo,
     })
     this.#negotiate = negotiateBytes.slice()
@@ -213,7 +231,7 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
       return { type: 'failure', error: new SaslError('mechanism-too-weak', 'NTLM: NTLMv2 is required', { reason: 'ntlmv1-refused' }) }
     }
     const flags = auth.flags & this.#challengeFlags
-    if (flags & NtlmFlags.NEGOTIATE_KEY_EXCH && auth.encryptedRandomSessionKey.length !== 16) {
+    if (flags & NEGOTIATE_KEY_EXCH && auth.encryptedRandomSessionKey.length !== 16) {
       throw new SaslError('malformed-request', 'NTLM: EncryptedRandomSessionKey must be 16 bytes')
     }
 
@@ -230,7 +248,7 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
       return { type: 'failure', error: notAuthorized('stale-timestamp') }
     }
     const exportedSessionKey =
-      flags & NtlmFlags.NEGOTIATE_KEY_EXCH ? rc4k(verdict.keyExchangeKey, auth.encryptedRandomSessionKey) : verdict.keyExchangeKey
+      flags & NEGOTIATE_KEY_EXCH ? rc4k(verdict.keyExchangeKey, auth.encryptedRandomSessionKey) : verdict.keyExchangeKey
     let micChecked = false
     if (avFlags(verdict.pairs) & AV_FLAG_MIC_PRESENT) {
       if (auth.mic === undefined) throw new SaslError('malformed-request', 'NTLM: MsvAvFlags announces a MIC the message lacks')
@@ -243,7 +261,7 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
     let channelBindingsChecked = false
     const binding = this.#options.channel?.bindings?.find((b) => b.type === 'tls-server-end-point')
     if (binding !== undefined) {
-      const sent = avValue(verdict.pairs, AvId.MsvAvChannelBindings)
+      const sent = avValue(verdict.pairs, AV_CHANNEL_BINDINGS)
       if (sent === undefined || sent.every((b) => b === 0)) {
         // An unbound response (NTLMv1, or a client without Extended Protection) passes only with `legacy`.
         if (this.#options.legacy !== true) return { type: 'failure', error: notAuthorized('channel-bindings-missing') }
@@ -253,7 +271,7 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
       }
     }
 
-    const targetName = avString(verdict.pairs, AvId.MsvAvTargetName)
+    const targetName = avString(verdict.pairs, AV_TARGET_NAME)
     const details: Record<string, unknown> = {
       domain: auth.domain,
       workstation: auth.workstation,
@@ -282,7 +300,7 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
   #verifyV1(auth: NtlmAuthenticate, secret: StoredSecret, flags: number, kind: 'NTLMv1' | 'LM'): Verdict {
     const serverChallenge = this.#serverChallenge!
     const lm = auth.lmChallengeResponse
-    const ess = (flags & NtlmFlags.NEGOTIATE_EXTENDED_SESSIONSECURITY) !== 0 && lm.length >= 8
+    const ess = (flags & NEGOTIATE_EXTENDED_SESSIONSECURITY) !== 0 && lm.length >= 8
     let ok: boolean
     if (kind === 'LM') {
       ok = secret.lmHash !== undefined && constantTimeEqual(desl(secret.lmHash, serverChallenge), lm)
