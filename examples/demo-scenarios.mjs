@@ -1,8 +1,10 @@
 // The demo's exchanges, one per landed mechanism (plus the wrong-password run last).
 // Each: the mechanism, both sides' options, the secrets to redact from the transcript.
-import { anonymous, external, login, plain } from '../dist/index.js'
+import { anonymous, external, login, ntHash, ntlm, plain } from '../dist/index.js'
 
 const users = { tim: { password: 'tanstaaftanstaaf' } }
+// NTLM servers store the NT hash (MD4 of the UTF-16LE password), never the password.
+const ntlmUsers = { tim: { ntHash: ntHash('tanstaaftanstaaf') } }
 const credentials = (user) => users[user]
 
 // Each scenario: the mechanism, both sides' options, and the secrets to redact from the output.
@@ -11,6 +13,13 @@ export const scenarios = [
   { mechanism: login, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
   { mechanism: anonymous, client: { trace: 'sirhc' }, server: {}, secrets: [] },
   { mechanism: external, client: {}, server: { identity: 'CN=tim,O=Example' }, secrets: [], note: 'identity from a TLS client certificate' },
+  {
+    mechanism: ntlm,
+    client: { username: 'EXAMPLE\\tim', password: 'tanstaaftanstaaf', workstation: 'LAPTOP', targetName: 'smtp/mail.example.com' },
+    server: { credentials: (user) => ntlmUsers[user], netbiosDomain: 'EXAMPLE', dnsDomain: 'example.com', dnsComputer: 'mail.example.com' },
+    secrets: [],
+    note: 'NTLMv2 with MIC: NEGOTIATE, CHALLENGE, AUTHENTICATE',
+  },
   { mechanism: plain, client: { username: 'tim', password: 'wrong-password' }, server: { credentials }, secrets: ['wrong-password'], note: 'wrong password' },
 ]
 
