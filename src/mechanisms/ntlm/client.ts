@@ -174,6 +174,9 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     } else {
       throw new SaslError('malformed-request', 'NTLM: a password or an ntHash is required')
     }
+    for (const [name, value] of [['domain', options.domain], ['workstation', options.workstation], ['targetName', options.targetName]] as const) {
+      if (value !== undefined && typeof value !== 'string') throw new SaslError('protocol-violation', `NTLM: ${name} must be a string`)
+    }
     this.#targetName = options.targetName
     if (options.channelBinding !== undefined) {
       // MS-NLMP §3.1.5.1.2 and [MS-NLMP] EPA: Windows binds to the server certificate (RFC 5929).
@@ -218,7 +221,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     // MS-NLMP §3.1.5.1.2: keep what both sides support; the character set the server chose.
     let flags = (challenge.flags & CLIENT_FLAGS) | REQUEST_TARGET
     flags &= challenge.flags & NEGOTIATE_UNICODE ? ~NEGOTIATE_OEM : ~NEGOTIATE_UNICODE
-    const clientChallenge = this.#clientChallenge ?? this.#random(8)
+    const clientChallenge = this.#clientChallenge ?? copyBytes(this.#random(8), 8, 'random(8)')!
     const targetInfo = challenge.targetInfo ?? []
     let lmChallengeResponse: Uint8Array
     let ntChallengeResponse: Uint8Array
@@ -247,7 +250,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     let exportedSessionKey = keyExchangeKey
     let encryptedRandomSessionKey: Uint8Array = new Uint8Array(0)
     if (flags & NEGOTIATE_KEY_EXCH) {
-      exportedSessionKey = this.#exportedSessionKey ?? this.#random(16)
+      exportedSessionKey = this.#exportedSessionKey ?? copyBytes(this.#random(16), 16, 'random(16)')!
       encryptedRandomSessionKey = rc4k(keyExchangeKey, exportedSessionKey)
     }
     const message = {

@@ -158,6 +158,7 @@ export const rc4k = (key: Uint8Array, data: Uint8Array): Uint8Array => rc4(key)(
  * `"<type>:" || data` (RFC 5929 for tls-server-end-point, the only type Windows checks).
  */
 export function channelBindingsHash(binding: ChannelBinding): Uint8Array {
+  if (!(binding.data instanceof Uint8Array)) throw new SaslError('protocol-violation', 'NTLM: channel binding data must be a Uint8Array')
   const application = concatBytes(utf8Encode(`${binding.type}:`), binding.data)
   const header = new Uint8Array(20)
   new DataView(header.buffer).setUint32(16, application.length, true)
