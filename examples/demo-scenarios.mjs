@@ -1,11 +1,15 @@
 // The demo's exchanges, one per landed mechanism (plus the wrong-password run last).
 // Each: the mechanism, both sides' options, the secrets to redact from the transcript.
-import { anonymous, external, login, ntHash, ntlm, plain } from '../dist/index.js'
+import { anonymous, external, login, ntHash, ntlm, oauthBearer, plain, xoauth2 } from '../dist/index.js'
 
 const users = { tim: { password: 'tanstaaftanstaaf' } }
 // NTLM servers store the NT hash (MD4 of the UTF-16LE password), never the password.
 const ntlmUsers = { tim: { ntHash: ntHash('tanstaaftanstaaf') } }
 const credentials = (user) => users[user]
+
+// OAuth: the server asks its authorization server who a token belongs to (here, a table).
+const accessToken = 'ya29.demo-access-token-3f9a1c'
+const validateToken = ({ token }) => (token === accessToken ? { authcid: 'tim@example.com', claims: { scope: 'mail' } } : { error: { status: 'invalid_token', scope: 'mail' } })
 
 // Each scenario: the mechanism, both sides' options, and the secrets to redact from the output.
 export const scenarios = [
@@ -20,6 +24,8 @@ export const scenarios = [
     secrets: [],
     note: 'NTLMv2 with MIC: NEGOTIATE, CHALLENGE, AUTHENTICATE',
   },
+  { mechanism: oauthBearer, client: { username: 'tim@example.com', token: async () => accessToken, host: 'mail.example.com', port: 587 }, server: { validateToken }, secrets: [accessToken] },
+  { mechanism: xoauth2, client: { username: 'tim@example.com', token: accessToken }, server: { validateToken }, secrets: [accessToken] },
   { mechanism: plain, client: { username: 'tim', password: 'wrong-password' }, server: { credentials }, secrets: ['wrong-password'], note: 'wrong password' },
 ]
 

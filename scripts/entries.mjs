@@ -9,6 +9,8 @@ export const entries = [
   { name: 'anonymous', source: 'src/mechanisms/anonymous.ts' },
   { name: 'external', source: 'src/mechanisms/external.ts' },
   { name: 'ntlm', source: 'src/mechanisms/ntlm/index.ts' },
+  { name: 'oauth', source: 'src/mechanisms/oauth.ts' },
+  { name: 'oauth1', source: 'src/mechanisms/oauth1.ts' },
 ]
 
 /** Subpath as users import it: 'saslkit' or 'saslkit/<name>'. */

@@ -18,5 +18,16 @@ export { external } from './mechanisms/external.js'
 export type { ExternalClientOptions, ExternalServerOptions } from './mechanisms/external.js'
 export { ntlm, ntHash } from './mechanisms/ntlm/index.js'
 export type { NtlmClient, NtlmClientOptions, NtlmMechanism, NtlmServer, NtlmServerOptions, NtlmSession } from './mechanisms/ntlm/index.js'
+export { oauthBearer, xoauth2 } from './mechanisms/oauth.js'
+export type { OAuthClientOptions, OAuthError, OAuthServerOptions, OAuthTokenRequest, OAuthTokenResult, TokenSource } from './mechanisms/oauth.js'
+export { oauth10a, xoauth } from './mechanisms/oauth1.js'
+export type {
+  OAuth10aClientOptions,
+  OAuth1Secrets,
+  OAuth1ServerOptions,
+  OAuth1SigningOptions,
+  OAuth1TokenRequest,
+  XOAuthClientOptions,
+} from './mechanisms/oauth1.js'
 export { deriveCredentials, formatPasswordScheme, parsePasswordScheme } from './credentials.js'
 export type { DeriveOptions, PasswordScheme } from './credentials.js'
