@@ -145,8 +145,6 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
   readonly #random: (length: number) => Uint8Array
   readonly #now: () => Date
   readonly #window: number
-  /** The empty challenge that asks for the NEGOTIATE was sent. */
-  #prompted = false
   #negotiate: Uint8Array | undefined
   #challenge: Uint8Array | undefined
   #challengeFlags = 0
@@ -173,11 +171,8 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
 
   protected async onNext(response: Uint8Array | undefined): Promise<ServerOutcome> {
     if (this.#challenge === undefined) {
-      // RFC 4422 §5 / MS-SMTPNTLM §3.2.5.1: no initial response (or an empty one): ask for it.
-      if (response === undefined || (response.length === 0 && !this.#prompted)) {
-        this.#prompted = true
-        return { type: 'challenge', challenge: new Uint8Array(0) }
-      }
+      // RFC 4422 §5 / MS-SMTPNTLM §3.2.5.1: no initial response: ask for the NEGOTIATE_MESSAGE.
+      if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
       return { type: 'challenge', challenge: this.#makeChallenge(response) }
     }
     return this.#verify(response!)
