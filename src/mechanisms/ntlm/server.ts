@@ -63,7 +63,14 @@ import {
   type NtlmAuthenticate,
 } from './messages.js'
 
-/** Default tolerance between the NTLMv2 blob's time and the server clock: ±5 minutes. */
+/**
+ * Default tolerance between the NTLMv2 blob's time and the server clock: ±5 minutes.
+ *
+ * @example
+ * ```ts
+ * ntlm.server({ credentials, timestampWindowMs: 2 * DEFAULT_TIMESTAMP_WINDOW_MS })
+ * ```
+ */
 export const DEFAULT_TIMESTAMP_WINDOW_MS = 5 * 60 * 1000
 
 /**
