@@ -8,6 +8,7 @@ export const entries = [
   { name: 'login', source: 'src/mechanisms/login.ts' },
   { name: 'anonymous', source: 'src/mechanisms/anonymous.ts' },
   { name: 'external', source: 'src/mechanisms/external.ts' },
+  { name: 'ntlm', source: 'src/mechanisms/ntlm/index.ts' },
   { name: 'oauth', source: 'src/mechanisms/oauth.ts' },
   { name: 'oauth1', source: 'src/mechanisms/oauth1.ts' },
   { name: 'gssapi', source: 'src/mechanisms/gssapi.ts' },
