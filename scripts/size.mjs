@@ -148,7 +148,9 @@ export async function measure(exportsCode, { leaveOut } = {}) {
   const lazy = [...all].filter((k) => !eager.has(k))
   const part = (keys) => {
     const text = keys.map((k) => textOf.get(k) ?? '').join('\n')
-    const contributions = keys.flatMap((k) => Object.entries(outputs[k].inputs).filter(([, v]) => v.bytesInOutput > 0).map(([path, v]) => [path, v.bytesInOutput]))
+    // node_modules may be a symlink to elsewhere: name packages from node_modules/ on.
+    const tidy = (path) => path.replace(/^(\.\.\/)*.*?node_modules\//, 'node_modules/')
+    const contributions = keys.flatMap((k) => Object.entries(outputs[k].inputs).filter(([, v]) => v.bytesInOutput > 0).map(([path, v]) => [tidy(path), v.bytesInOutput]))
     const modules = new Set(contributions.map(([path]) => path))
     const largest = contributions.sort((a, b) => b[1] - a[1]).slice(0, 6).map(([path, bytes]) => `${path} ${bytes} B`)
     return { text, modules, largest, minified: Buffer.byteLength(text), gzipped: text.length === 0 ? 0 : gzipSync(text, { level: 9 }).length }

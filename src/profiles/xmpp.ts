@@ -46,7 +46,14 @@ export type { AnyMechanism, ClientAction, ClientExchange, MechanismServerOptions
  */
 export type XmppServerOptions<L extends readonly AnyMechanism[] = readonly AnyMechanism[]> = ProfileServerOptions<L>
 
-/** RFC 6120 §6.4: the namespace of every SASL element. */
+/**
+ * RFC 6120 §6.4: the namespace of every SASL element.
+ *
+ * @example
+ * ```ts
+ * `<auth xmlns="${NS}" mechanism="PLAIN">`
+ * ```
+ */
 export const NS = 'urn:ietf:params:xml:ns:xmpp-sasl'
 
 /** Longest element a client profile parses (a 64 KiB token in base64 plus markup). */

@@ -32,7 +32,9 @@ describe('guides', () => {
 
 describe('decision records', () => {
   it('explain async steps, own MD4/DES/RC4 and the channel-binding types', () => {
-    expect(markdown('docs/decisions').sort()).toEqual(['docs/decisions/0001-async-steps.md', 'docs/decisions/0002-own-md4-des-rc4.md', 'docs/decisions/0003-channel-binding-types.md'])
+    expect(markdown('docs/decisions')).toEqual(
+      expect.arrayContaining(['docs/decisions/0001-async-steps.md', 'docs/decisions/0002-own-md4-des-rc4.md', 'docs/decisions/0003-channel-binding-types.md']),
+    )
   })
 })
 
