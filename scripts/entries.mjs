@@ -8,6 +8,9 @@ export const entries = [
   { name: 'login', source: 'src/mechanisms/login.ts' },
   { name: 'anonymous', source: 'src/mechanisms/anonymous.ts' },
   { name: 'external', source: 'src/mechanisms/external.ts' },
+  { name: 'scram', source: 'src/mechanisms/scram.ts' },
+  { name: 'saslprep', source: 'src/codec/saslprep.ts' },
+  { name: 'node', source: 'src/node/index.ts', nodeOnly: true },
 ]
 
 /** Subpath as users import it: 'saslkit' or 'saslkit/<name>'. */
