@@ -54,11 +54,22 @@ export function channelBinding(socket: TLSSocket, type: ChannelBinding['type'], 
   if (socket === null || typeof socket !== 'object' || typeof socket.getProtocol !== 'function') {
     throw new SaslError('protocol-violation', 'channelBinding: not a TLS socket')
   }
+  // Both ends have sent a Finished message once the handshake is complete; getProtocol() alone
+  // answers even on a socket that never connected.
   const protocol = socket.getProtocol()
-  if (protocol === null || protocol === 'unknown') {
+  if (protocol === null || protocol === 'unknown' || socket.getFinished() === undefined) {
     throw new SaslError('protocol-violation', 'channelBinding: the TLS handshake has not completed')
   }
   const side = options.side ?? sideOf(socket)
+  try {
+    return compute(socket, type, side, protocol)
+  } catch (error) {
+    if (error instanceof SaslError) throw error
+    throw new SaslError('protocol-violation', 'channelBinding: the TLS socket cannot provide binding data', { cause: error })
+  }
+}
+
+function compute(socket: TLSSocket, type: ChannelBinding['type'], side: 'client' | 'server', protocol: string): ChannelBinding {
   switch (type) {
     case 'tls-server-end-point':
       return { type, data: serverEndPoint(socket, side) }
