@@ -1,9 +1,11 @@
 // The demo's exchanges, one per landed mechanism (plus the wrong-password run last).
 // Each: the mechanism, both sides' options, the secrets to redact from the transcript.
-import { anonymous, external, login, plain } from '../dist/index.js'
+import { anonymous, deriveCredentials, external, login, plain, scramSha256 } from '../dist/index.js'
 
 const users = { tim: { password: 'tanstaaftanstaaf' } }
 const credentials = (user) => users[user]
+// SCRAM servers store { salt, iterations, storedKey, serverKey }, never the password.
+const scramUsers = { user: await deriveCredentials('pencil') }
 
 // Each scenario: the mechanism, both sides' options, and the secrets to redact from the output.
 export const scenarios = [
@@ -11,6 +13,7 @@ export const scenarios = [
   { mechanism: login, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
   { mechanism: anonymous, client: { trace: 'sirhc' }, server: {}, secrets: [] },
   { mechanism: external, client: {}, server: { identity: 'CN=tim,O=Example' }, secrets: [], note: 'identity from a TLS client certificate' },
+  { mechanism: scramSha256, client: { username: 'user', password: 'pencil' }, server: { credentials: (user) => scramUsers[user] }, secrets: ['pencil'], note: 'the server proves itself with v=' },
   { mechanism: plain, client: { username: 'tim', password: 'wrong-password' }, server: { credentials }, secrets: ['wrong-password'], note: 'wrong password' },
 ]
 
