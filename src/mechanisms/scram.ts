@@ -199,8 +199,8 @@ function readAttributes(text: string, required: readonly string[], reserved: rea
 }
 
 /** RFC 5802 §7: nonce = printable characters but `,` (already split off). */
-function checkNonce(nonce: string, what: string): void {
-  if (nonce.length > MAX_NONCE_LENGTH || !/^[\x21-\x2b\x2d-\x7e]+$/.test(nonce)) throw malformed(`invalid ${what} nonce`)
+function checkNonce(nonce: string, what: string, maxLength = MAX_NONCE_LENGTH): void {
+  if (nonce.length > maxLength || !/^[\x21-\x2b\x2d-\x7e]+$/.test(nonce)) throw malformed(`invalid ${what} nonce`)
 }
 
 /** A nonce part: the option text (checked), or random bytes in base64. */
@@ -373,7 +373,7 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     const attributes = readAttributes(serverFirst, ['r', 's', 'i'])
     const nonce = attributes.get('r')!
     // RFC 5802 §5.1: the nonce must start with the client's and add the server's part.
-    checkNonce(nonce, 'server')
+    checkNonce(nonce, 'server', this.#clientNonce.length + MAX_NONCE_LENGTH)
     if (!nonce.startsWith(this.#clientNonce) || nonce.length === this.#clientNonce.length) {
       throw malformed('the server nonce does not extend the client nonce')
     }
