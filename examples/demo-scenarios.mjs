@@ -1,11 +1,17 @@
 // The demo's exchanges, one per landed mechanism (plus the wrong-password run last).
 // Each: the mechanism, both sides' options, the secrets to redact from the transcript.
-import { anonymous, deriveCredentials, external, login, oauthBearer, plain, scramSha256, xoauth2 } from '../dist/index.js'
+// demo.mjs runs them through the SMTP profile: smtp.client(mechanism.client(client)) against
+// smtp.server({ mechanisms: [mechanism], channel: { secure: true }, ...server }) — so a
+// scenario may set its own `channel` (e.g. bindings for -PLUS) in `server`.
+import { anonymous, deriveCredentials, external, gssapi, login, oauthBearer, plain, scramSha256, xoauth2 } from '../dist/index.js'
+import { memoryKerberos } from './memory-gss.mjs'
 
 const users = { tim: { password: 'tanstaaftanstaaf' } }
 const credentials = (user) => users[user]
 // SCRAM servers store { salt, iterations, storedKey, serverKey }, never the password.
 const scramUsers = { user: await deriveCredentials('pencil') }
+// GSSAPI needs Kerberos: the demo plugs in a deterministic in-memory GSS-API provider instead.
+const kdc = memoryKerberos()
 
 // OAuth: the server asks its authorization server who a token belongs to (here, a table).
 const accessToken = 'ya29.demo-access-token-3f9a1c'
@@ -20,6 +26,13 @@ export const scenarios = [
   { mechanism: oauthBearer, client: { username: 'tim@example.com', token: async () => accessToken, host: 'mail.example.com', port: 587 }, server: { validateToken }, secrets: [accessToken] },
   { mechanism: xoauth2, client: { username: 'tim@example.com', token: accessToken }, server: { validateToken }, secrets: [accessToken] },
   { mechanism: scramSha256, client: { username: 'user', password: 'pencil' }, server: { credentials: (user) => scramUsers[user] }, secrets: ['pencil'], note: 'the server proves itself with v=' },
+  {
+    mechanism: gssapi,
+    client: { provider: kdc.initiator({ principal: 'tim', service: 'smtp/mail.example.com' }), securityLayer: 'confidentiality' },
+    server: { provider: () => kdc.acceptor({ service: 'smtp/mail.example.com' }) },
+    secrets: [],
+    note: 'in-memory GSS-API provider, not real Kerberos; confidentiality layer',
+  },
   { mechanism: plain, client: { username: 'tim', password: 'wrong-password' }, server: { credentials }, secrets: ['wrong-password'], note: 'wrong password' },
 ]
 

@@ -12,7 +12,12 @@ export const entries = [
   { name: 'oauth1', source: 'src/mechanisms/oauth1.ts' },
   { name: 'scram', source: 'src/mechanisms/scram.ts' },
   { name: 'saslprep', source: 'src/codec/saslprep.ts' },
+  { name: 'gssapi', source: 'src/mechanisms/gssapi.ts' },
   { name: 'node', source: 'src/node/index.ts', nodeOnly: true },
+  { name: 'smtp', source: 'src/profiles/smtp.ts' },
+  { name: 'imap', source: 'src/profiles/imap.ts' },
+  { name: 'pop3', source: 'src/profiles/pop3.ts' },
+  { name: 'xmpp', source: 'src/profiles/xmpp.ts' },
 ]
 
 /** Subpath as users import it: 'saslkit' or 'saslkit/<name>'. */

@@ -2,7 +2,8 @@
  * saslkit: SASL (RFC 4422) client and server state machines for every runtime.
  *
  * Each mechanism is also its own subpath (`saslkit/plain`, `saslkit/scram`, …) so that a
- * bundle holds only what it imports.
+ * bundle holds only what it imports; so is each protocol profile (`saslkit/smtp`,
+ * `saslkit/imap`, `saslkit/pop3`, `saslkit/xmpp`), re-exported here as a namespace.
  *
  * @module saslkit
  */
@@ -31,5 +32,29 @@ export { scramSha1, scramSha256, scramSha512, scramSha1Plus, scramSha256Plus, sc
 export type { ScramClient, ScramClientOptions, ScramKeys, ScramMechanism, ScramServerOptions } from './mechanisms/scram.js'
 export { saslprep } from './codec/saslprep.js'
 export type { SaslprepOptions, SaslprepRule } from './codec/saslprep.js'
+export * as smtp from './profiles/smtp.js'
+export * as imap from './profiles/imap.js'
+export * as pop3 from './profiles/pop3.js'
+export * as xmpp from './profiles/xmpp.js'
+export type {
+  AnyMechanism,
+  ClientAction,
+  ClientExchange,
+  MechanismServerOptions,
+  ProfileServerOptions,
+  ServerExchange,
+  ServerResult,
+} from './profiles/common.js'
 export { deriveCredentials, formatPasswordScheme, parsePasswordScheme } from './credentials.js'
 export type { DeriveOptions, PasswordScheme } from './credentials.js'
+export { gssapi } from './mechanisms/gssapi.js'
+export type {
+  GssAcceptor,
+  GssContext,
+  GssInitiator,
+  GssSecurityLayerName,
+  GssStepResult,
+  GssUnwrapResult,
+  GssapiClientOptions,
+  GssapiServerOptions,
+} from './mechanisms/gssapi.js'
