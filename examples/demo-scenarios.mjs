@@ -1,6 +1,6 @@
 // The demo's exchanges, one per landed mechanism (plus the wrong-password run last).
 // Each: the mechanism, both sides' options, the secrets to redact from the transcript.
-import { anonymous, external, login, plain } from '../dist/index.js'
+import { anonymous, cramMd5, digestMd5, external, login, plain } from '../dist/index.js'
 
 const users = { tim: { password: 'tanstaaftanstaaf' } }
 const credentials = (user) => users[user]
@@ -11,6 +11,14 @@ export const scenarios = [
   { mechanism: login, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
   { mechanism: anonymous, client: { trace: 'sirhc' }, server: {}, secrets: [] },
   { mechanism: external, client: {}, server: { identity: 'CN=tim,O=Example' }, secrets: [], note: 'identity from a TLS client certificate' },
+  { mechanism: cramMd5, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials, hostname: 'mail.example.org' }, secrets: ['tanstaaftanstaaf'] },
+  {
+    mechanism: digestMd5,
+    client: { username: 'tim', password: 'tanstaaftanstaaf', service: 'smtp', host: 'mail.example.org' },
+    server: { credentials, service: 'smtp', host: 'mail.example.org', realm: 'example.org' },
+    secrets: ['tanstaaftanstaaf'],
+    note: 'rspauth proves the server',
+  },
   { mechanism: plain, client: { username: 'tim', password: 'wrong-password' }, server: { credentials }, secrets: ['wrong-password'], note: 'wrong password' },
 ]
 
