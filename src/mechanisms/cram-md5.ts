@@ -12,7 +12,7 @@ import type { Mechanism, ServerOptions, StoredCredentials } from '../core/types.
 import { concatBytes, constantTimeEqual, hexEncode } from '../codec/bytes.js'
 import { utf8Decode, utf8Encode } from '../codec/utf8.js'
 import { HMAC_MD5_CONTEXT_BYTES, hmacMd5, hmacMd5Context, hmacMd5FromContext } from '../crypto/md5.js'
-import { randomBytes, type RandomSource } from '../crypto/random.js'
+import { randomBytes } from '../crypto/random.js'
 
 /**
  * CRAM-MD5 client options.
@@ -41,7 +41,7 @@ export interface CramMd5ServerOptions extends ServerOptions {
   /** The challenge's domain part (RFC 2195 §2); default `localhost`. */
   readonly hostname?: string
   /** Replaces `crypto.getRandomValues` for the challenge's random part. */
-  readonly random?: RandomSource
+  readonly random?: (length: number) => Uint8Array
   /** Replaces the clock for the challenge's timestamp. */
   readonly now?: () => Date
   /** The exact challenge text, for published vectors; never reuse one in production. */

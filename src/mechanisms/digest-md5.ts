@@ -64,7 +64,7 @@ export interface DigestMd5ServerOptions extends ServerOptions {
   /** The exact nonce text, for published vectors; never reuse one in production. */
   readonly nonce?: string
   /** Replaces `crypto.getRandomValues` for the nonce. */
-  readonly random?: RandomSource
+  readonly random?: (length: number) => Uint8Array
 }
 
 /** RFC 2831 §2.1.1: a digest-challenge is shorter than 2048 bytes. */
