@@ -8,6 +8,13 @@
  * offers nothing else, or a client that asks for `auth-int` / `auth-conf`, gets
  * `mechanism-too-weak`. Subsequent authentication (RFC 2831 §2.2) is not offered.
  *
+ * Non-ASCII names: with `charset=utf-8`, a username, realm or password made only of ISO 8859-1
+ * characters is hashed as ISO 8859-1 (RFC 2831 §2.1.2.1, as Cyrus SASL does). GNU SASL converts
+ * only the password, so a user such as `jürgen` cannot authenticate between saslkit and GNU
+ * SASL (ASCII usernames work with any password). Dovecot's `doveadm pw -s DIGEST-MD5` hashes
+ * UTF-8 throughout, so its entries verify here only when name, realm and password are ASCII or
+ * lie outside ISO 8859-1; `deriveCredentials` makes the RFC form.
+ *
  * @module saslkit/digest-md5
  */
 import { SaslError } from '../core/errors.js'

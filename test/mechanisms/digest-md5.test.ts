@@ -3,8 +3,11 @@ import vectors from '../vectors/digest-md5.json' with { type: 'json' }
 import {
   base64Decode,
   base64Encode,
+  cramMd5,
   deriveCredentials,
   digestMd5,
+  negotiate,
+  plain,
   formatPasswordScheme,
   parsePasswordScheme,
   utf8Decode,
@@ -411,6 +414,13 @@ describe('DIGEST-MD5 negative cases', () => {
     const srv = rfcServer()
     await answer(srv, text(good))
     await rejectsWithCode(srv.next(text(good)), 'protocol-violation')
+  })
+
+  it('negotiate() ranks DIGEST-MD5 over CRAM-MD5 over PLAIN, and both below SCRAM (API.md §5)', () => {
+    const scramSha256 = { ...digestMd5, name: 'SCRAM-SHA-256', traits: { ...digestMd5.traits, strength: 70, legacy: false } }
+    expect(negotiate(['PLAIN', 'CRAM-MD5', 'DIGEST-MD5'], [plain, cramMd5, digestMd5]).name).toBe('DIGEST-MD5')
+    expect(negotiate(['PLAIN', 'CRAM-MD5'], [plain, cramMd5, digestMd5], { secure: true }).name).toBe('CRAM-MD5')
+    expect(negotiate(['CRAM-MD5', 'DIGEST-MD5', 'SCRAM-SHA-256'], [cramMd5, digestMd5, scramSha256]).name).toBe('SCRAM-SHA-256')
   })
 
   it('descriptor traits: legacy, mutual, server-first, strength 30', () => {
