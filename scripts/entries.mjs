@@ -10,6 +10,8 @@ export const entries = [
   { name: 'external', source: 'src/mechanisms/external.ts' },
   { name: 'cram-md5', source: 'src/mechanisms/cram-md5.ts' },
   { name: 'digest-md5', source: 'src/mechanisms/digest-md5.ts' },
+  { name: 'oauth', source: 'src/mechanisms/oauth.ts' },
+  { name: 'oauth1', source: 'src/mechanisms/oauth1.ts' },
 ]
 
 /** Subpath as users import it: 'saslkit' or 'saslkit/<name>'. */

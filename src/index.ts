@@ -20,5 +20,16 @@ export { cramMd5 } from './mechanisms/cram-md5.js'
 export type { CramMd5ClientOptions, CramMd5ServerOptions } from './mechanisms/cram-md5.js'
 export { digestMd5 } from './mechanisms/digest-md5.js'
 export type { DigestMd5ClientOptions, DigestMd5ServerOptions } from './mechanisms/digest-md5.js'
+export { oauthBearer, xoauth2 } from './mechanisms/oauth.js'
+export type { OAuthClientOptions, OAuthError, OAuthServerOptions, OAuthTokenRequest, OAuthTokenResult, TokenSource } from './mechanisms/oauth.js'
+export { oauth10a, xoauth } from './mechanisms/oauth1.js'
+export type {
+  OAuth10aClientOptions,
+  OAuth1Secrets,
+  OAuth1ServerOptions,
+  OAuth1SigningOptions,
+  OAuth1TokenRequest,
+  XOAuthClientOptions,
+} from './mechanisms/oauth1.js'
 export { deriveCredentials, formatPasswordScheme, parsePasswordScheme } from './credentials.js'
 export type { DeriveOptions, PasswordScheme } from './credentials.js'
