@@ -194,7 +194,7 @@ function quoted(byteStr: string): string {
   return `"${byteStr.replace(/["\\]/g, '\\$&')}"`
 }
 
-/** The comma-separated tokens of a qop-options / cipher-opts value, lower case. */
+/** The comma-separated tokens of a qop-options value, lower case. */
 function tokenList(value: string): string[] {
   return value
     .split(',')
