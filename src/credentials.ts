@@ -8,6 +8,7 @@ import type { StoredCredentials } from './core/types.js'
 import { hexDecode, hexEncode } from './codec/bytes.js'
 import { utf8Encode } from './codec/utf8.js'
 import { HMAC_MD5_CONTEXT_BYTES, digestMd5Secret, hmacMd5Context } from './crypto/md5.js'
+import { ntHash } from './mechanisms/ntlm/crypto.js'
 
 /**
  * Options of {@link deriveCredentials}.
@@ -48,6 +49,7 @@ export async function deriveCredentials(password: string, options: DeriveOptions
   if (options.username !== undefined && options.realm !== undefined) {
     stored.digestMd5 = digestMd5Secret(options.username, options.realm, password)
   }
+  stored.ntHash = ntHash(password) // NTLM: MS-NLMP §3.3.1 NTOWFv1
   return stored
 }
 
@@ -59,7 +61,7 @@ export async function deriveCredentials(password: string, options: DeriveOptions
  * const scheme: PasswordScheme = 'PLAIN'
  * ```
  */
-export type PasswordScheme = 'PLAIN' | 'CRAM-MD5' | 'DIGEST-MD5'
+export type PasswordScheme = 'PLAIN' | 'NTLM' | 'CRAM-MD5' | 'DIGEST-MD5'
 
 /** Bytes of DIGEST-MD5's stored H(username:realm:password). */
 const DIGEST_MD5_SECRET_BYTES = 16
@@ -91,6 +93,7 @@ function schemeBytes(scheme: string, value: Uint8Array | undefined, length: numb
  * ```ts
  * parsePasswordScheme('{PLAIN}pencil') // { password: 'pencil' }
  * parsePasswordScheme('{CRAM-MD5}d06d4e1b…') // { cramMd5: Uint8Array(32) }
+ * parsePasswordScheme('{NTLM}a4f49c406510bdcab6824ee7c30fd852') // { ntHash: Uint8Array(16) }
  * ```
  */
 export function parsePasswordScheme(text: string): StoredCredentials {
@@ -104,6 +107,11 @@ export function parsePasswordScheme(text: string): StoredCredentials {
       return { cramMd5: schemeHex(scheme, value, HMAC_MD5_CONTEXT_BYTES) }
     case 'DIGEST-MD5':
       return { digestMd5: schemeHex(scheme, value, DIGEST_MD5_SECRET_BYTES) }
+    case 'NTLM': {
+      // Dovecot's NTLM scheme: the NT hash (MD4 of the UTF-16LE password) in hex, as smbpasswd keeps it.
+      if (!/^[0-9a-fA-F]{32}$/.test(value)) throw new SaslError('malformed-request', 'password scheme: {NTLM} needs 32 hex digits')
+      return { ntHash: hexDecode(value) }
+    }
     default:
       throw new SaslError('malformed-request', `password scheme: unsupported scheme ${scheme}`)
   }
@@ -116,6 +124,7 @@ export function parsePasswordScheme(text: string): StoredCredentials {
  * ```ts
  * formatPasswordScheme('PLAIN', { password: 'pencil' }) // '{PLAIN}pencil'
  * formatPasswordScheme('CRAM-MD5', await deriveCredentials('pencil')) // '{CRAM-MD5}…'
+ * formatPasswordScheme('NTLM', { ntHash: ntHash('Password') }) // '{NTLM}a4f49c406510bdcab6824ee7c30fd852'
  * ```
  */
 export function formatPasswordScheme(scheme: PasswordScheme, credentials: StoredCredentials): string {
@@ -127,6 +136,9 @@ export function formatPasswordScheme(scheme: PasswordScheme, credentials: Stored
       return `{CRAM-MD5}${hexEncode(schemeBytes(scheme, credentials.cramMd5, HMAC_MD5_CONTEXT_BYTES))}`
     case 'DIGEST-MD5':
       return `{DIGEST-MD5}${hexEncode(schemeBytes(scheme, credentials.digestMd5, DIGEST_MD5_SECRET_BYTES))}`
+    case 'NTLM':
+      if (credentials.ntHash?.length !== 16) throw new SaslError('malformed-request', 'password scheme: no NT hash')
+      return `{NTLM}${hexEncode(credentials.ntHash)}`
     default:
       throw new SaslError('malformed-request', `password scheme: unsupported scheme ${String(scheme)}`)
   }
