@@ -86,6 +86,9 @@ function spawnCollect(command, args, cwd) {
       return
     }
     const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS)
+    // Decode as a stream: a UTF-8 character split across two chunks must stay one character.
+    child.stdout.setEncoding('utf8')
+    child.stderr.setEncoding('utf8')
     child.stdout.on('data', (chunk) => (stdout += chunk))
     child.stderr.on('data', (chunk) => (stderr += chunk))
     child.on('error', (error) => {
