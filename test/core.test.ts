@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { anonymous, external, login, negotiate, plain, SaslError, type Mechanism } from '../src/index.js'
-import { ClientBase, ServerBase } from '../src/core/guard.js'
+import { ClientBase } from '../src/core/guard.js'
+import { ServerBase } from '../src/core/server.js'
 import { rejectsWithCode } from './helpers/exchange.js'
 
 const fake = (name: string, strength: number, traits: Partial<Mechanism['traits']> = {}): Mechanism<never, never> => ({

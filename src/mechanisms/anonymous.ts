@@ -4,10 +4,11 @@
  * @module saslkit/anonymous
  */
 import { SaslError } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { makeIdentity } from '../core/server.js'
+import { ClientBase } from '../core/guard.js'
+import { ServerBase, type ServerOutcome, makeIdentity } from '../core/server.js'
 import type { Mechanism } from '../core/types.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 
 /**
  * ANONYMOUS client options.
@@ -61,7 +62,7 @@ class AnonymousClient extends ClientBase {
     return utf8Encode(this.#trace)
   }
 
-  protected onNext(): never {
+  protected override onNext(): never {
     throw new SaslError('malformed-request', 'ANONYMOUS: the server sent a challenge after the trace')
   }
 }

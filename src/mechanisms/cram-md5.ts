@@ -6,11 +6,13 @@
  * @module saslkit/cram-md5
  */
 import { SaslError } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
+import { ClientBase } from '../core/guard.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
 import type { Mechanism, ServerOptions, StoredCredentials } from '../core/types.js'
-import { concatBytes, constantTimeEqual, hexEncode } from '../codec/bytes.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { concatBytes, hexEncode } from '../codec/bytes.js'
+import { constantTimeEqual } from '../codec/equal.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 import { HMAC_MD5_CONTEXT_BYTES, hmacMd5, hmacMd5Context, hmacMd5FromContext } from '../crypto/md5.js'
 import { randomBytes } from '../crypto/random.js'
 
@@ -76,7 +78,7 @@ class CramMd5Client extends ClientBase {
     return undefined
   }
 
-  protected onNext(challenge: Uint8Array): Uint8Array {
+  protected override onNext(challenge: Uint8Array): Uint8Array {
     if (this.#answered) throw new SaslError('malformed-request', 'CRAM-MD5: unexpected second challenge')
     if (challenge.length === 0) throw new SaslError('malformed-request', 'CRAM-MD5: empty challenge')
     this.#answered = true

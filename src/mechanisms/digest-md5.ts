@@ -18,12 +18,14 @@
  * @module saslkit/digest-md5
  */
 import { SaslError } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
+import { ClientBase } from '../core/guard.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
 import type { ClientRandomOptions, Mechanism, ServerOptions, StoredCredentials } from '../core/types.js'
-import { concatBytes, constantTimeEqual, hexEncode } from '../codec/bytes.js'
+import { concatBytes, hexEncode } from '../codec/bytes.js'
+import { constantTimeEqual } from '../codec/equal.js'
 import { fitsLatin1, latin1Decode, latin1Encode } from '../codec/latin1.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 import { digestMd5Secret, md5 } from '../crypto/md5.js'
 import { randomBytes, type RandomSource } from '../crypto/random.js'
 
@@ -298,7 +300,7 @@ class DigestMd5Client extends ClientBase {
     return undefined
   }
 
-  protected onNext(challenge: Uint8Array): Uint8Array {
+  protected override onNext(challenge: Uint8Array): Uint8Array {
     switch (this.#phase) {
       case 'challenge':
         return this.#answer(challenge)

@@ -5,10 +5,11 @@
  * @module saslkit/external
  */
 import { SaslError } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
+import { ClientBase } from '../core/guard.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 
 /**
  * EXTERNAL client options.
@@ -50,7 +51,7 @@ class ExternalClient extends ClientBase {
     return utf8Encode(this.#authzid)
   }
 
-  protected onNext(challenge: Uint8Array): Uint8Array {
+  protected override onNext(challenge: Uint8Array): Uint8Array {
     // A server that did not take the initial response sends an empty challenge first.
     if (challenge.length !== 0) throw new SaslError('malformed-request', 'EXTERNAL: unexpected non-empty challenge')
     return utf8Encode(this.#authzid)

@@ -9,12 +9,13 @@
  * @module saslkit/gssapi
  */
 import { SaslError, asSaslError, type SaslErrorCode } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { checkIdentityLength, concludeAuthentication } from '../core/server.js'
+import { ClientBase } from '../core/guard.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication } from '../core/server.js'
 import type { Mechanism, SecurityLayer, ServerOptions } from '../core/types.js'
 import { concatBytes } from '../codec/bytes.js'
 import { FrameDecoder, MAX_FRAME_BYTES, encodeFrame } from '../codec/frames.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 
 /**
  * The RFC 4752 §3.3 security layers: none, integrity (GSS_Wrap without confidentiality) or
@@ -375,7 +376,7 @@ class GssapiClient extends ClientBase {
     return step.token ?? new Uint8Array(0)
   }
 
-  protected async onNext(challenge: Uint8Array): Promise<Uint8Array> {
+  protected override async onNext(challenge: Uint8Array): Promise<Uint8Array> {
     switch (this.#phase) {
       case 'context': {
         // Each server token (even an empty one) goes to GSS_Init_sec_context until the

@@ -5,16 +5,12 @@
  * @module saslkit/login
  */
 import { SaslError } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import {
-  checkIdentityLength,
-  checkPlaintextPassword,
-  concludeAuthentication,
-  notAuthorized,
-  requirePasswordSource,
-} from '../core/server.js'
+import { ClientBase } from '../core/guard.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, checkPlaintextPassword, concludeAuthentication, notAuthorized } from '../core/server.js'
+import { requirePasswordSource } from '../core/options.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 
 /**
  * LOGIN client options.
@@ -65,7 +61,7 @@ class LoginClient extends ClientBase {
   }
 
   // The draft: clients MUST ignore the prompt text (servers send `Username:`, `User Name\0`…).
-  protected onNext(): Uint8Array {
+  protected override onNext(): Uint8Array {
     const answer = this.#answers.shift()
     if (answer === undefined) throw new SaslError('malformed-request', 'LOGIN: unexpected third challenge')
     return answer

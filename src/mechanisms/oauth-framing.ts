@@ -5,10 +5,11 @@
  * hashes, so `saslkit/oauth` stays free of HMAC-SHA1.
  */
 import { SaslError, asSaslError } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { checkIdentityLength, concludeAuthentication, lookupCredentials } from '../core/server.js'
+import { ClientBase } from '../core/guard.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials } from '../core/server.js'
 import type { ServerOptions, ServerStep } from '../core/types.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 
 /**
  * The error a server reports before it fails the exchange (RFC 7628 §3.2.2). It goes out as
@@ -249,7 +250,7 @@ export abstract class OAuthClientBase extends ClientBase {
     return this.#serverError
   }
 
-  protected onNext(challenge: Uint8Array): Uint8Array {
+  protected override onNext(challenge: Uint8Array): Uint8Array {
     if (this.#serverError !== undefined) throw malformed(this.mechanism, 'a second challenge after the error')
     this.#serverError = parseServerError(challenge)
     return this.#dummy.slice()

@@ -12,10 +12,10 @@
  * @module saslkit/oauth
  */
 import { SaslError } from '../core/errors.js'
-import { checkIdentityLength } from '../core/server.js'
+import { checkIdentityLength } from '../core/identity.js'
 import type { Mechanism, ServerOptions, ServerStep } from '../core/types.js'
 import { encodeGs2Header, parseGs2Header } from '../codec/gs2.js'
-import { utf8Decode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 import {
   KVSEP,
   OAuthClientBase,

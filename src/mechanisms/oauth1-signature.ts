@@ -5,7 +5,8 @@
  */
 import { SaslError } from '../core/errors.js'
 import { base64Encode } from '../codec/base64.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 import { hmacSha1 } from '../crypto/hmac-sha1.js'
 
 /** One request parameter, decoded: name and value. */

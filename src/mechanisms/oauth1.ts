@@ -13,11 +13,13 @@
  * @module saslkit/oauth1
  */
 import { SaslError, asSaslError } from '../core/errors.js'
-import { checkIdentityLength } from '../core/server.js'
+import { checkIdentityLength } from '../core/identity.js'
 import type { Mechanism, ServerOptions, ServerStep } from '../core/types.js'
-import { constantTimeEqual, hexEncode } from '../codec/bytes.js'
+import { hexEncode } from '../codec/bytes.js'
+import { constantTimeEqual } from '../codec/equal.js'
 import { encodeGs2Header, parseGs2Header } from '../codec/gs2.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 import { randomBytes } from '../crypto/random.js'
 import {
   KVSEP,

@@ -12,8 +12,9 @@
  * @module saslkit/scram
  */
 import { SaslError, type SaslErrorCode } from '../core/errors.js'
-import { ClientBase, DEFAULT_MAX_MESSAGE_BYTES, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { checkIdentityLength, concludeAuthentication, lookupCredentials } from '../core/server.js'
+import { ClientBase } from '../core/guard.js'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../core/options.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials } from '../core/server.js'
 import type {
   ChannelBinding,
   ClientRandomOptions,
@@ -24,10 +25,12 @@ import type {
   StoredCredentials,
 } from '../core/types.js'
 import { base64Decode, base64Encode } from '../codec/base64.js'
-import { concatBytes, constantTimeEqual } from '../codec/bytes.js'
+import { concatBytes } from '../codec/bytes.js'
+import { constantTimeEqual } from '../codec/equal.js'
 import { encodeGs2Header, escapeSaslname, parseGs2Header, unescapeSaslname, type Gs2Header } from '../codec/gs2.js'
 import { saslprepLazily } from '../codec/saslprep-ascii.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 import type { HashFunction } from '../crypto/pbkdf2.js'
 import { randomBytes } from '../crypto/random.js'
 import { SCRAM_SALT_BYTES, SHA1, SHA256, SHA512, digestOf, hmacOf, keysOf, saltPassword, xorBytes } from '../crypto/scram-keys.js'
@@ -347,7 +350,7 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     return utf8Encode(this.#gs2Header + this.#clientFirstBare)
   }
 
-  protected async onNext(challenge: Uint8Array): Promise<Uint8Array> {
+  protected override async onNext(challenge: Uint8Array): Promise<Uint8Array> {
     if (this.#phase === 'first-sent') return this.#answerServerFirst(challenge)
     if (this.#phase === 'final-sent') {
       // A protocol without additional data with success sends server-final as a challenge.

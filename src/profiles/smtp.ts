@@ -16,7 +16,8 @@
 import { SaslError, type SaslErrorCode, type SaslReply } from '../core/errors.js'
 import type { SaslClient } from '../core/types.js'
 import { base64Encode } from '../codec/base64.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 import {
   ProfileServer,
   clientExchange,

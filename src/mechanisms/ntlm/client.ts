@@ -201,7 +201,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     return this.#negotiate.slice()
   }
 
-  protected onNext(challenge: Uint8Array): Uint8Array {
+  protected override onNext(challenge: Uint8Array): Uint8Array {
     if (this.#pendingSession !== undefined) throw new SaslError('malformed-request', 'NTLM: unexpected challenge after AUTHENTICATE')
     // MS-SMTPNTLM §3.1.5.1: a server that got no initial response answers `334 NTLM supported`
     // (taken as an empty challenge); the NEGOTIATE_MESSAGE goes out then.

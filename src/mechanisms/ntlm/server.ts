@@ -5,11 +5,11 @@
  * NTLMv1 and LM are refused unless `legacy` allows them.
  */
 import { SaslError } from '../../core/errors.js'
-import { ServerBase, type ServerOutcome } from '../../core/guard.js'
-import { checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../../core/server.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../../core/server.js'
 import type { SaslServer, ServerOptions, StoredCredentials } from '../../core/types.js'
 import { md5 } from '@noble/hashes/legacy.js'
-import { concatBytes, constantTimeEqual } from '../../codec/bytes.js'
+import { concatBytes } from '../../codec/bytes.js'
+import { constantTimeEqual } from '../../codec/equal.js'
 import { randomBytes } from '../../crypto/random.js'
 import {
   BLOB_AV_PAIRS,
