@@ -5,11 +5,9 @@
  * @module saslkit/external
  */
 import { SaslError } from '../core/errors.js'
-import { ClientBase } from '../core/guard.js'
-import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
+import { ClientBase, lazyServer } from '../core/guard.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
 import { utf8Encode } from '../codec/utf8.js'
-import { utf8Decode } from '../codec/utf8-decode.js'
 
 /**
  * EXTERNAL client options.
@@ -58,27 +56,6 @@ class ExternalClient extends ClientBase {
   }
 }
 
-class ExternalServer extends ServerBase {
-  readonly mechanism = 'EXTERNAL'
-  readonly #options: ExternalServerOptions
-
-  constructor(options: ExternalServerOptions) {
-    super(options.maxMessageBytes)
-    this.#options = { ...options }
-  }
-
-  protected async onNext(response: Uint8Array | undefined): Promise<ServerOutcome> {
-    if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
-    const authzid = utf8Decode(response)
-    checkIdentityLength(authzid, 'authzid')
-    if (authzid.includes('\0')) throw new SaslError('malformed-request', 'EXTERNAL: authzid contains NUL')
-    const established = this.#options.identity
-    if (established === undefined || established === '') return { type: 'failure', error: notAuthorized('no-external-identity') }
-    const stored = await lookupCredentials(this.#options, established, this.mechanism)
-    return concludeAuthentication(this.#options, this.mechanism, established, authzid, stored)
-  }
-}
-
 /**
  * The EXTERNAL mechanism. Strength 5; `negotiate()` picks it only when `prefer` names it.
  *
@@ -92,5 +69,8 @@ export const external: Mechanism<ExternalClientOptions, ExternalServerOptions> =
   name: 'EXTERNAL',
   traits: { clientFirst: true, plaintext: false, mutual: false, channelBinding: false, strength: 5, legacy: false, explicitOnly: true },
   client: (options) => new ExternalClient(options),
-  server: (options) => new ExternalServer(options),
+  server: (options) => {
+    const copy = { ...options }
+    return lazyServer('EXTERNAL', async () => new (await import('./external-server.js')).ExternalServer(copy))
+  },
 }
