@@ -66,7 +66,7 @@ class EchoClient extends ClientBase {
   protected onStart() {
     return new Uint8Array([1])
   }
-  protected async onNext(challenge: Uint8Array) {
+  protected override async onNext(challenge: Uint8Array) {
     await new Promise<void>((resolve) => (this.release = resolve))
     return challenge
   }

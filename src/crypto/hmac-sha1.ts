@@ -1,5 +1,5 @@
-import { hmac } from '@noble/hashes/hmac.js'
 import { sha1 } from '@noble/hashes/legacy.js'
+import { hmac } from './hmac.js'
 
 /**
  * HMAC-SHA1 (RFC 2104 with SHA-1), for the OAuth 1.0a signatures of OAUTH10A and XOAUTH

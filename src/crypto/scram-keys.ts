@@ -3,11 +3,11 @@
  * (deriveCredentials). PBKDF2 may run on Web Crypto; the rest is a handful of small HMACs and
  * digests, kept on noble's synchronous functions.
  */
-import { hmac } from '@noble/hashes/hmac.js'
 import { sha1 } from '@noble/hashes/legacy.js'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { pbkdf2, type HashFunction } from './pbkdf2.js'
 import { utf8Encode } from '../codec/utf8.js'
+import { hmac } from './hmac.js'
 
 /** SHA-1 (RFC 5802). */
 export const SHA1: HashFunction = { hash: sha1, webCryptoName: 'SHA-1' }

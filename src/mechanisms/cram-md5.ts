@@ -13,7 +13,8 @@ import { concatBytes, hexEncode } from '../codec/bytes.js'
 import { constantTimeEqual } from '../codec/equal.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
-import { HMAC_MD5_CONTEXT_BYTES, hmacMd5, hmacMd5Context, hmacMd5FromContext } from '../crypto/md5.js'
+import { hmacMd5 } from '../crypto/md5.js'
+import { HMAC_MD5_CONTEXT_BYTES, hmacMd5Context, hmacMd5FromContext } from '../crypto/md5-context.js'
 import { randomBytes } from '../crypto/random.js'
 
 /**

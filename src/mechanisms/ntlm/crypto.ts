@@ -2,8 +2,7 @@
  * NTLM's cryptography (MS-NLMP §3.3, §3.4, §6): the one-way functions, NTLMv1/NTLMv2
  * responses, key exchange, the MIC, channel-binding hashes and the session keys.
  */
-import { hmac } from '@noble/hashes/hmac.js'
-import { md5 } from '@noble/hashes/legacy.js'
+import { hmacMd5 as hmacMd5Of, md5 } from '../../crypto/md5.js'
 import { SaslError } from '../../core/errors.js'
 import type { ChannelBinding } from '../../core/types.js'
 import { concatBytes } from '../../codec/bytes.js'
@@ -23,7 +22,8 @@ import {
   utf16le,
 } from './messages.js'
 
-export const hmacMd5 = (key: Uint8Array, ...data: Uint8Array[]): Uint8Array => hmac(md5, key, concatBytes(...data))
+/** HMAC-MD5 of the concatenated parts. */
+export const hmacMd5 = (key: Uint8Array, ...data: Uint8Array[]): Uint8Array => hmacMd5Of(key, concatBytes(...data))
 
 /**
  * The NT hash, MS-NLMP §3.3.1 NTOWFv1: `MD4(UNICODE(password))`. It is what a server stores

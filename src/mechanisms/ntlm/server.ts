@@ -7,7 +7,7 @@
 import { SaslError } from '../../core/errors.js'
 import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../../core/server.js'
 import type { SaslServer, ServerOptions, StoredCredentials } from '../../core/types.js'
-import { md5 } from '@noble/hashes/legacy.js'
+import { md5 } from '../../crypto/md5.js'
 import { concatBytes } from '../../codec/bytes.js'
 import { constantTimeEqual } from '../../codec/equal.js'
 import { randomBytes } from '../../crypto/random.js'
