@@ -1,22 +1,49 @@
 /**
- * MD5 (RFC 1321, from `@noble/hashes`) and HMAC-MD5 (RFC 2104) for CRAM-MD5, DIGEST-MD5 and
- * NTLM, and DIGEST-MD5's password equivalent. The HMAC-MD5 contexts of Dovecot's `{CRAM-MD5}`
- * scheme live in md5-context.ts: only servers and registration need them.
+ * MD5 (RFC 1321) and HMAC-MD5 (RFC 2104) for CRAM-MD5, DIGEST-MD5 and NTLM, and DIGEST-MD5's
+ * password equivalent. MD5 is written here, beside the MD4 it shares its frame with, rather
+ * than taken from `@noble/hashes`: noble's class-based MD5 costs 2 KB gzipped in every legacy
+ * bundle, this one a fifth of it (docs/decisions/0004-bundle-size.md); tests pin it to the
+ * RFC 1321 vectors and to noble's MD5 on random inputs. The HMAC-MD5 contexts of Dovecot's
+ * `{CRAM-MD5}` scheme live in md5-context.ts: only servers and registration need them.
  */
-import { md5 as nobleMd5 } from '@noble/hashes/legacy.js'
 import { concatBytes } from '../codec/bytes.js'
 import { fitsLatin1, latin1Encode } from '../codec/latin1.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { hmac } from './hmac.js'
+import { digestLE, rotl } from './md-le.js'
+
+/** RFC 1321 §3.4: T[i] = floor(4294967296 * abs(sin(i))); every value is at least 0.015 from an integer, so any IEEE sin() gets it right. */
+const T = /* @__PURE__ */ Array.from({ length: 64 }, (_, i) => (Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0)
+/** RFC 1321 §3.4: the rotation amounts of each round, repeating every four steps. */
+const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21]
+
+/** RFC 1321 §3.4: four rounds of sixteen operations. */
+export function md5Compress(state: number[], x: number[]): void {
+  let [a, b, c, d] = state as [number, number, number, number]
+  for (let i = 0; i < 64; i++) {
+    const round = i >> 4
+    const f = round === 0 ? (b & c) | (~b & d) : round === 1 ? (b & d) | (c & ~d) : round === 2 ? b ^ c ^ d : c ^ (b | ~d)
+    const k = round === 0 ? i : round === 1 ? (5 * i + 1) & 15 : round === 2 ? (3 * i + 5) & 15 : (7 * i) & 15
+    const t = b + rotl((a + f + T[i]! + x[k]!) | 0, SHIFTS[4 * round + (i & 3)]!)
+    a = d
+    d = c
+    c = b
+    b = t | 0
+  }
+  ;[a, b, c, d].forEach((v, i) => (state[i] = (state[i]! + v) | 0))
+}
 
 /** MD5 of `data` (16 bytes). */
 export function md5(data: Uint8Array): Uint8Array {
-  return nobleMd5(data)
+  return digestLE(md5Compress, data)
 }
+
+/** MD5 with the block length HMAC needs. */
+const md5Hash = /* @__PURE__ */ Object.assign((data: Uint8Array) => md5(data), { blockLen: 64 })
 
 /** HMAC-MD5 (RFC 2104) of `data` under `key` (16 bytes). */
 export function hmacMd5(key: Uint8Array, data: Uint8Array): Uint8Array {
-  return hmac(nobleMd5, key, data)
+  return hmac(md5Hash, key, data)
 }
 
 /**

@@ -18,9 +18,8 @@
  * @module saslkit/digest-md5
  */
 import { SaslError } from '../core/errors.js'
-import { ClientBase } from '../core/guard.js'
-import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
-import type { ClientRandomOptions, Mechanism, ServerOptions, StoredCredentials } from '../core/types.js'
+import { ClientBase, lazyServer } from '../core/guard.js'
+import type { ClientRandomOptions, Mechanism, ServerOptions } from '../core/types.js'
 import { concatBytes, hexEncode } from '../codec/bytes.js'
 import { constantTimeEqual } from '../codec/equal.js'
 import { fitsLatin1, latin1Decode, latin1Encode } from '../codec/latin1.js'
@@ -79,17 +78,13 @@ export interface DigestMd5ServerOptions extends ServerOptions {
 /** RFC 2831 §2.1.1: a digest-challenge is shorter than 2048 bytes. */
 const MAX_CHALLENGE_BYTES = 2047
 /** RFC 2831 §2.1.2: a digest-response is shorter than 4096 bytes. */
-const MAX_RESPONSE_BYTES = 4095
+export const MAX_RESPONSE_BYTES = 4095
 /** More directives than any real peer sends (a long realm list included). */
 const MAX_DIRECTIVES = 64
 const NONCE_RANDOM_BYTES = 16
 /** RFC 2831 §2.1.2.1: the response and rspauth are 32 lower-case hex digits. */
-const RESPONSE_HEX = /^[0-9a-f]{32}$/
-const NONCE_COUNT_HEX = /^[0-9a-f]{8}$/
 /** RFC 2831 §2.1.2: this implementation does only initial authentication, so nc is always 1. */
-const FIRST_NONCE_COUNT = '00000001'
-
-const DUMMY_PASSWORD = 'saslkit-unknown-user-dummy-password'
+export const FIRST_NONCE_COUNT = '00000001'
 
 // ---------------------------------------------------------------------------------------------
 // Directive lists (RFC 2831 §7: the #rule and quoted-string of RFC 2616 §2.1–2.2).
@@ -107,7 +102,7 @@ const isLws = (c: number): boolean => c === 0x20 || c === 0x09
 const isTokenChar = (c: number): boolean => c > 0x20 && c < 0x7f && !'()<>@,;:\\"/[]?={}'.includes(String.fromCharCode(c))
 const isCtl = (c: number): boolean => c < 0x20 || c === 0x7f
 
-function malformed(message: string): SaslError {
+export function malformed(message: string): SaslError {
   return new SaslError('malformed-request', `DIGEST-MD5: ${message}`)
 }
 
@@ -116,7 +111,7 @@ function malformed(message: string): SaslError {
  * quoted-strings with `\` escapes of non-control US-ASCII only, no trailing garbage, at most
  * MAX_DIRECTIVES entries. Empty list elements are allowed, as the #rule says.
  */
-function parseDirectives(message: Uint8Array, maxBytes: number): Directive[] {
+export function parseDirectives(message: Uint8Array, maxBytes: number): Directive[] {
   if (message.length > maxBytes) throw malformed(`message exceeds ${maxBytes} bytes`)
   const directives: Directive[] = []
   let i = 0
@@ -174,7 +169,7 @@ function parseDirectives(message: Uint8Array, maxBytes: number): Directive[] {
 }
 
 /** The directives by name, refusing a second instance of any name in `single`. */
-function collect(directives: readonly Directive[], single: readonly string[]): Map<string, string[]> {
+export function collect(directives: readonly Directive[], single: readonly string[]): Map<string, string[]> {
   const byName = new Map<string, string[]>()
   for (const { name, value } of directives) {
     const values = byName.get(name) ?? []
@@ -185,14 +180,14 @@ function collect(directives: readonly Directive[], single: readonly string[]): M
   return byName
 }
 
-function requireOne(byName: Map<string, string[]>, name: string): string {
+export function requireOne(byName: Map<string, string[]>, name: string): string {
   const value = byName.get(name)?.[0]
   if (value === undefined) throw malformed(`missing ${name} directive`)
   return value
 }
 
 /** A quoted-string holding `byteStr` (one char per octet), `"` and `\` escaped. */
-function quoted(byteStr: string): string {
+export function quoted(byteStr: string): string {
   return `"${byteStr.replace(/["\\]/g, '\\$&')}"`
 }
 
@@ -216,13 +211,13 @@ function wireBytes(text: string, utf8: boolean, field: string): Uint8Array {
 }
 
 /** A received username, realm or digest-uri as text, decoded by the charset in force. */
-function wireText(byteStr: string, utf8: boolean): string {
+export function wireText(byteStr: string, utf8: boolean): string {
   return utf8 ? utf8Decode(latin1Encode(byteStr)) : byteStr
 }
 
 const COLON = /* @__PURE__ */ utf8Encode(':')
 
-interface DigestInputs {
+export interface DigestInputs {
   /** H(username:realm:passwd), 16 bytes. */
   readonly secret: Uint8Array
   readonly nonce: Uint8Array
@@ -240,7 +235,7 @@ const hexMd5 = (...parts: Uint8Array[]): string => hexEncode(md5(concatBytes(...
  * A1 = H(user:realm:passwd) ":" nonce ":" cnonce [":" authzid], A2 = prefix ":" digest-uri,
  * where the prefix is "AUTHENTICATE" for the response and empty for rspauth.
  */
-function responseValue(inputs: DigestInputs, a2Prefix: 'AUTHENTICATE' | ''): string {
+export function responseValue(inputs: DigestInputs, a2Prefix: 'AUTHENTICATE' | ''): string {
   const a1 = concatBytes(
     inputs.secret,
     COLON,
@@ -254,7 +249,7 @@ function responseValue(inputs: DigestInputs, a2Prefix: 'AUTHENTICATE' | ''): str
   return hexMd5(utf8Encode(hexMd5(a1)), COLON, inputs.nonce, tail, inputs.cnonce, utf8Encode(':auth:'), utf8Encode(hexMd5(a2)))
 }
 
-function randomNonce(random: RandomSource | undefined): string {
+export function randomNonce(random: RandomSource | undefined): string {
   const bytes = (random ?? randomBytes)(NONCE_RANDOM_BYTES)
   if (!(bytes instanceof Uint8Array) || bytes.length !== NONCE_RANDOM_BYTES) {
     throw new SaslError('protocol-violation', `DIGEST-MD5: random(${NONCE_RANDOM_BYTES}) must return that many bytes`)
@@ -262,7 +257,7 @@ function randomNonce(random: RandomSource | undefined): string {
   return hexEncode(bytes)
 }
 
-function requireText(value: unknown, field: string, options: { slash?: boolean } = {}): string {
+export function requireText(value: unknown, field: string, options: { slash?: boolean } = {}): string {
   if (typeof value !== 'string' || value === '') throw malformed(`empty ${field}`)
   if (/[\0-\x1f\x7f]/.test(value) || (options.slash === false && value.includes('/'))) throw malformed(`invalid ${field}`)
   return value
@@ -389,140 +384,6 @@ class DigestMd5Client extends ClientBase {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Server.
-
-/** A parsed digest-response, strings decoded per its charset (byte strings where hashed as sent). */
-interface DigestResponse {
-  readonly username: string
-  readonly realm: string
-  readonly authzid: string
-  readonly nonce: string
-  readonly nc: string
-  readonly cnonce: string
-  readonly digestUri: string
-  readonly response: string
-}
-
-const RESPONSE_SINGLE = ['username', 'realm', 'nonce', 'cnonce', 'nc', 'qop', 'digest-uri', 'response', 'maxbuf', 'charset', 'cipher', 'authzid']
-
-function parseResponse(message: Uint8Array): DigestResponse {
-  const byName = collect(parseDirectives(message, MAX_RESPONSE_BYTES), RESPONSE_SINGLE)
-  const charset = byName.get('charset')?.[0]
-  if (charset !== undefined && charset.toLowerCase() !== 'utf-8') throw malformed('unsupported charset')
-  const utf8 = charset !== undefined
-  // RFC 2831 §2.1.2: qop defaults to "auth"; the layers were never offered.
-  const qop = byName.get('qop')?.[0] ?? 'auth'
-  if (qop === 'auth-int' || qop === 'auth-conf') {
-    throw new SaslError('mechanism-too-weak', 'DIGEST-MD5: security layers (auth-int/auth-conf) are not implemented')
-  }
-  if (qop !== 'auth') throw malformed('unknown qop')
-  const maxbuf = byName.get('maxbuf')?.[0]
-  if (maxbuf !== undefined && !/^[0-9]{1,8}$/.test(maxbuf)) throw malformed('invalid maxbuf')
-  const nc = requireOne(byName, 'nc')
-  if (!NONCE_COUNT_HEX.test(nc)) throw malformed('nc must be 8 lower-case hex digits')
-  const response = requireOne(byName, 'response')
-  if (!RESPONSE_HEX.test(response)) throw malformed('response must be 32 lower-case hex digits')
-  const username = wireText(requireOne(byName, 'username'), utf8)
-  if (username === '') throw malformed('empty username')
-  const cnonce = requireOne(byName, 'cnonce')
-  if (cnonce === '') throw malformed('empty cnonce')
-  // RFC 2831 §2.1.2: the authzid is UTF-8 whatever the charset.
-  const authzid = utf8Decode(latin1Encode(byName.get('authzid')?.[0] ?? ''))
-  checkIdentityLength(username, 'username')
-  checkIdentityLength(authzid, 'authzid')
-  return {
-    username,
-    realm: wireText(byName.get('realm')?.[0] ?? '', utf8),
-    authzid,
-    nonce: requireOne(byName, 'nonce'),
-    nc,
-    cnonce,
-    digestUri: requireOne(byName, 'digest-uri'),
-    response,
-  }
-}
-
-class DigestMd5Server extends ServerBase {
-  readonly mechanism = 'DIGEST-MD5'
-  readonly #options: DigestMd5ServerOptions
-  readonly #realms: readonly string[]
-  readonly #nonce: string
-
-  constructor(options: DigestMd5ServerOptions) {
-    super(options.maxMessageBytes)
-    if (options.credentials === undefined) throw new SaslError('protocol-violation', 'DIGEST-MD5 server needs credentials()')
-    requireText(options.service, 'service', { slash: false })
-    if (options.host !== undefined) requireText(options.host, 'host', { slash: false })
-    const realms = options.realm === undefined ? [] : typeof options.realm === 'string' ? [options.realm] : [...options.realm]
-    for (const realm of realms) requireText(realm, 'realm')
-    this.#realms = realms
-    // Kept as sent (one char per octet), to compare with what the client echoes.
-    this.#nonce = latin1Decode(utf8Encode(options.nonce === undefined ? randomNonce(options.random) : requireText(options.nonce, 'nonce')))
-    this.#options = { ...options }
-  }
-
-  protected async onNext(response: Uint8Array | undefined, first: boolean): Promise<ServerOutcome> {
-    // RFC 2831 §2.2.2: a server that does not do subsequent authentication answers an initial
-    // response with a fresh digest-challenge.
-    if (first) return { type: 'challenge', challenge: this.#challenge() }
-    const received = parseResponse(response!)
-    // The nonce must be this exchange's: a response replayed from another exchange fails here.
-    if (received.nonce !== this.#nonce) return { type: 'failure', error: notAuthorized('wrong-nonce') }
-    if (received.nc !== FIRST_NONCE_COUNT) return { type: 'failure', error: notAuthorized('wrong-nonce-count') }
-    if (!this.#digestUriMatches(received.digestUri)) return { type: 'failure', error: notAuthorized('wrong-digest-uri') }
-
-    // A realm the server did not offer is treated as an unknown user: same work, same answer.
-    const realmOffered = this.#realms.length === 0 || this.#realms.includes(received.realm)
-    const stored = realmOffered ? await lookupCredentials(this.#options, received.username, this.mechanism, received.realm) : undefined
-    const secret = storedSecret(stored, received.username, received.realm)
-    const inputs: DigestInputs = {
-      secret: secret ?? digestMd5Secret(received.username, received.realm, DUMMY_PASSWORD),
-      nonce: latin1Encode(received.nonce),
-      cnonce: latin1Encode(received.cnonce),
-      authzid: utf8Encode(received.authzid),
-      digestUri: latin1Encode(received.digestUri),
-    }
-    const match = constantTimeEqual(utf8Encode(responseValue(inputs, 'AUTHENTICATE')), utf8Encode(received.response))
-    if (!realmOffered) return { type: 'failure', error: notAuthorized('realm-not-offered') }
-    if (stored === undefined) return { type: 'failure', error: notAuthorized('unknown-user') }
-    if (secret === undefined) return { type: 'failure', error: notAuthorized('no-usable-credentials') }
-    if (!match) return { type: 'failure', error: notAuthorized('wrong-password') }
-    // RFC 2831 §2.1.3: prove the server knows the secret too.
-    const rspauth = utf8Encode(`rspauth=${responseValue(inputs, '')}`)
-    const details = received.realm === '' ? undefined : { realm: received.realm }
-    return concludeAuthentication(this.#options, this.mechanism, received.username, received.authzid, stored, details, undefined, rspauth)
-  }
-
-  /** RFC 2831 §2.1.1, in the order of its §4 example. */
-  #challenge(): Uint8Array {
-    const fields = [
-      ...this.#realms.map((realm) => `realm=${quoted(latin1Decode(utf8Encode(realm)))}`),
-      `nonce=${quoted(this.#nonce)}`,
-      'qop="auth"',
-      'algorithm=md5-sess',
-      'charset=utf-8',
-    ]
-    return latin1Encode(fields.join(','))
-  }
-
-  /** RFC 2831 §2.1.2: digest-uri = serv-type "/" host [ "/" serv-name ]. */
-  #digestUriMatches(byteStr: string): boolean {
-    const parts = utf8Decode(latin1Encode(byteStr)).split('/')
-    if (parts.length < 2 || parts.length > 3 || parts.some((part) => part === '')) throw malformed('digest-uri must be service/host')
-    const [service, host] = parts as [string, string]
-    if (service.toLowerCase() !== this.#options.service.toLowerCase()) return false
-    return this.#options.host === undefined || host.toLowerCase() === this.#options.host.toLowerCase()
-  }
-}
-
-/** H(username:realm:passwd) from the plaintext password, else the stored digestMd5. */
-function storedSecret(stored: StoredCredentials | undefined, username: string, realm: string): Uint8Array | undefined {
-  if (stored?.password !== undefined) return digestMd5Secret(username, realm, stored.password)
-  if (stored?.digestMd5 instanceof Uint8Array && stored.digestMd5.length === 16) return stored.digestMd5
-  return undefined
-}
-
 /**
  * The DIGEST-MD5 mechanism (RFC 2831), qop `auth` only. Strength 30, legacy, mutual: the
  * client checks the server's `rspauth`. The server sends `rspauth` as the success step's
@@ -544,5 +405,15 @@ export const digestMd5: Mechanism<DigestMd5ClientOptions, DigestMd5ServerOptions
   name: 'DIGEST-MD5',
   traits: { clientFirst: false, plaintext: false, mutual: true, channelBinding: false, strength: 30, legacy: true },
   client: (options) => new DigestMd5Client(options),
-  server: (options) => new DigestMd5Server(options),
+  server: (options) => {
+    if (options.credentials === undefined) throw new SaslError('protocol-violation', 'DIGEST-MD5 server needs credentials()')
+    requireText(options.service, 'service', { slash: false })
+    if (options.host !== undefined) requireText(options.host, 'host', { slash: false })
+    const realms = options.realm === undefined ? [] : typeof options.realm === 'string' ? [options.realm] : [...options.realm]
+    for (const realm of realms) requireText(realm, 'realm')
+    // Kept as sent (one char per octet), to compare with what the client echoes.
+    const nonce = latin1Decode(utf8Encode(options.nonce === undefined ? randomNonce(options.random) : requireText(options.nonce, 'nonce')))
+    const copy = { ...options, realm: realms }
+    return lazyServer('DIGEST-MD5', async () => new (await import('./digest-md5-server.js')).DigestMd5Server(copy, realms, nonce))
+  },
 }
