@@ -2,10 +2,10 @@
  * PBKDF2 (RFC 8018 §5.2), SCRAM's Hi() (RFC 5802 §2.2). Web Crypto's `deriveBits` runs it
  * natively (about 0.85 of OpenSSL's speed, against about 0.2 for JavaScript), so it is used
  * whenever `crypto.subtle` exists; `@noble/hashes` covers the rest (insecure browser contexts,
- * runtimes without Web Crypto). The small HMACs and digests around it stay on noble's
+ * runtimes without Web Crypto), loaded then and only then (a dynamic import), so a browser
+ * bundle does not carry it up front. The small HMACs and digests around it stay on noble's
  * synchronous functions: a Web Crypto call costs a fixed ≈30 µs, a noble HMAC ≈5 µs.
  */
-import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js'
 import type { CHash } from '@noble/hashes/utils.js'
 
 /** A hash function in both forms: noble's, and its Web Crypto algorithm name. */
@@ -70,6 +70,7 @@ export async function pbkdf2(
       // through to the pure-JavaScript path, which computes the same function.
     }
   }
+  const { pbkdf2: noblePbkdf2 } = await import('@noble/hashes/pbkdf2.js')
   const out = noblePbkdf2(fn.hash, password, salt, { c: iterations, dkLen })
   lastPath = 'noble'
   return out

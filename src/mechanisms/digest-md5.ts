@@ -339,7 +339,7 @@ class DigestMd5Client extends ClientBase {
     // RFC 2831 §2.1.1: qop-options defaults to "auth"; unknown options are ignored.
     const qops = tokenList(byName.get('qop')?.[0] ?? 'auth')
     if (!qops.includes('auth')) {
-      throw new SaslError('mechanism-too-weak', 'DIGEST-MD5: the server requires a security layer (auth-int/auth-conf), which saslkit does not implement')
+      throw new SaslError('mechanism-too-weak', 'DIGEST-MD5: the server requires auth-int/auth-conf (not implemented)')
     }
     const offeredRealms = (byName.get('realm') ?? []).map((realm) => wireText(realm, utf8))
     const realm = this.#realm ?? offeredRealms[0] ?? ''

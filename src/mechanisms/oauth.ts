@@ -14,7 +14,8 @@
 import { SaslError } from '../core/errors.js'
 import { checkIdentityLength } from '../core/identity.js'
 import type { Mechanism, ServerOptions, ServerStep } from '../core/types.js'
-import { encodeGs2Header, parseGs2Header } from '../codec/gs2.js'
+import { encodeGs2Header } from '../codec/gs2.js'
+import { parseGs2Header } from '../codec/gs2-parse.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
 import {
   KVSEP,

@@ -12,7 +12,8 @@ import {
   type OAuthTokenResult,
   type StoredCredentials,
 } from '../../src/index.js'
-import { encodeGs2Header, parseGs2Header } from '../../src/codec/gs2.js'
+import { encodeGs2Header } from '../../src/codec/gs2.js'
+import { parseGs2Header } from '../../src/codec/gs2-parse.js'
 import { hmacSha1 } from '../../src/crypto/hmac-sha1.js'
 import { encodeKvMessage, parseKvPairs } from '../../src/mechanisms/oauth-framing.js'
 import {
