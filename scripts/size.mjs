@@ -136,7 +136,8 @@ export async function measure(exportsCode, { leaveOut } = {}) {
   })
   const outputs = result.metafile.outputs
   const textOf = new Map(result.outputFiles.map((f) => [relative(root, f.path), f.text]))
-  const entryOut = Object.keys(outputs).find((k) => outputs[k].entryPoint !== undefined)
+  // The virtual entry (a lazy chunk has an entryPoint too: the module its import() names).
+  const entryOut = Object.keys(outputs).find((k) => outputs[k].entryPoint?.includes('saslkit-size'))
   const closure = (start, kinds) => {
     const seen = new Set()
     const visit = (k) => {
