@@ -15,18 +15,10 @@ import {
 import { encodeGs2Header } from '../../src/codec/gs2.js'
 import { parseGs2Header } from '../../src/codec/gs2-parse.js'
 import { hmacSha1 } from '../../src/crypto/hmac-sha1.js'
-import { encodeKvMessage, parseKvPairs } from '../../src/mechanisms/oauth-framing.js'
-import {
-  baseStringUri,
-  formatAuthParams,
-  hmacSha1Signature,
-  parseAuthParams,
-  parseForm,
-  percentDecode,
-  percentEncode,
-  signatureBaseString,
-  type Param,
-} from '../../src/mechanisms/oauth1-signature.js'
+import { encodeKvMessage } from '../../src/mechanisms/oauth-framing.js'
+import { parseKvPairs } from '../../src/mechanisms/oauth-server-framing.js'
+import { baseStringUri, formatAuthParams, hmacSha1Signature, percentEncode, signatureBaseString, type Param } from '../../src/mechanisms/oauth1-signature.js'
+import { parseAuthParams, parseForm, percentDecode } from '../../src/mechanisms/oauth1-parse.js'
 import { failureCode, fromHex, hex, rejectsWithCode, runExchange, text } from '../helpers/exchange.js'
 
 type Vector = (typeof vectors.vectors)[number]
