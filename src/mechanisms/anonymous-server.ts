@@ -4,7 +4,8 @@
 import { SaslError } from '../core/errors.js'
 import { ServerBase, type ServerOutcome, makeIdentity } from '../core/server.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
-import { checkTrace, type AnonymousServerOptions } from './anonymous.js'
+import type { AnonymousServerOptions } from './anonymous.js'
+import { checkTrace } from './anonymous-trace.js'
 
 export class AnonymousServer extends ServerBase {
   readonly mechanism = 'ANONYMOUS'

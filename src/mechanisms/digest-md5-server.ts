@@ -20,9 +20,10 @@ import {
   responseValue,
   wireText,
   type DigestInputs,
-  type DigestMd5ServerOptions,
-} from './digest-md5.js'
+} from './digest-md5-common.js'
+import type { DigestMd5ServerOptions } from './digest-md5.js'
 
+/** RFC 2831 §2.1.2.1: the response is 32 lower-case hex digits, nc 8. */
 const RESPONSE_HEX = /^[0-9a-f]{32}$/
 const NONCE_COUNT_HEX = /^[0-9a-f]{8}$/
 const DUMMY_PASSWORD = 'saslkit-unknown-user-dummy-password'

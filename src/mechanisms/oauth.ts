@@ -90,7 +90,7 @@ function tokenSource(mechanism: string, token: unknown): TokenSource {
   return token as TokenSource
 }
 
-export function requireValidateToken(options: OAuthServerOptions, mechanism: string): void {
+function requireValidateToken(options: OAuthServerOptions, mechanism: string): void {
   if (typeof options.validateToken !== 'function') throw new SaslError('protocol-violation', `${mechanism} server needs validateToken()`)
 }
 

@@ -3,9 +3,24 @@
  * the signature base string, HMAC-SHA1, and the `Authorization: OAuth` parameter list.
  * Internal to `saslkit/oauth1`.
  */
+import { SaslError } from '../core/errors.js'
 import { base64Encode } from '../codec/base64.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { hmacSha1 } from '../crypto/hmac-sha1.js'
+
+/** The one signature method saslkit signs and checks (RFC 5849 §3.4.2). */
+export const SIGNATURE_METHOD = 'HMAC-SHA1'
+export const CONTROL = /[\x00-\x1f\x7f]/
+
+export function malformed(mechanism: string, message: string): SaslError {
+  return new SaslError('malformed-request', `${mechanism}: ${message}`)
+}
+
+export function requireString(mechanism: string, value: unknown, field: string, allowEmpty = false): string {
+  if (typeof value !== 'string') throw new SaslError('protocol-violation', `${mechanism}: ${field} must be a string`)
+  if ((!allowEmpty && value === '') || CONTROL.test(value)) throw malformed(mechanism, `invalid ${field}`)
+  return value
+}
 
 /** One request parameter, decoded: name and value. */
 export type Param = readonly [name: string, value: string]

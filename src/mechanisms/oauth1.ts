@@ -29,7 +29,17 @@ import {
   type OAuthTokenRequest,
   type OAuthTokenResult,
 } from './oauth-framing.js'
-import { baseStringUri, formatAuthParams, hmacSha1Signature, percentEncode, signatureBaseString, type Param } from './oauth1-signature.js'
+import {
+  SIGNATURE_METHOD,
+  baseStringUri,
+  formatAuthParams,
+  hmacSha1Signature,
+  malformed,
+  percentEncode,
+  requireString,
+  signatureBaseString,
+  type Param,
+} from './oauth1-signature.js'
 
 /**
  * What both OAuth 1.0a clients take besides their framing: the client (consumer) and token
@@ -162,20 +172,8 @@ export interface OAuth1ServerOptions extends ServerOptions {
   validateToken(request: OAuth1TokenRequest): OAuthTokenResult | Promise<OAuthTokenResult>
 }
 
-export const SIGNATURE_METHOD = 'HMAC-SHA1'
-export const CONTROL = /[\x00-\x1f\x7f]/
 /** RFC 2617 quoted-string content without escapes, as the realm is sent. */
 const REALM = /^[^"\\\x00-\x1f\x7f]*$/
-
-export function malformed(mechanism: string, message: string): SaslError {
-  return new SaslError('malformed-request', `${mechanism}: ${message}`)
-}
-
-export function requireString(mechanism: string, value: unknown, field: string, allowEmpty = false): string {
-  if (typeof value !== 'string') throw new SaslError('protocol-violation', `${mechanism}: ${field} must be a string`)
-  if ((!allowEmpty && value === '') || CONTROL.test(value)) throw malformed(mechanism, `invalid ${field}`)
-  return value
-}
 
 /** The signing state both clients share: credentials copied in, nonce and timestamp drawn at start(). */
 class Signer {
@@ -295,7 +293,7 @@ class XOAuthClient extends OAuthClientBase {
   }
 }
 
-export function requireServerCallbacks(options: OAuth1ServerOptions, mechanism: string): void {
+function requireServerCallbacks(options: OAuth1ServerOptions, mechanism: string): void {
   if (typeof options.secrets !== 'function' || typeof options.validateToken !== 'function') {
     throw new SaslError('protocol-violation', `${mechanism} server needs secrets() and validateToken()`)
   }

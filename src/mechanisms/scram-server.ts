@@ -14,7 +14,8 @@ import { saslprepLazily } from '../codec/saslprep-ascii.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
 import { SCRAM_SALT_BYTES, SHA256, digestOf, hmacOf, keysOf, saltPassword, xorBytes } from '../crypto/scram-keys.js'
-import { checkNonce, makeNonce, malformed, readAttributes, type ScramServerConfig, type ScramServerOptions, type ScramVariant } from './scram.js'
+import type { ScramServerOptions } from './scram.js'
+import { checkNonce, makeNonce, malformed, readAttributes, type ScramServerConfig, type ScramVariant } from './scram-common.js'
 
 /** A server failure with its RFC 5802 `e=` value, sent as the failure's additional data. */
 function refuse(code: SaslErrorCode, message: string, serverError: string, reason?: string): SaslError {

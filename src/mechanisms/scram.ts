@@ -25,26 +25,20 @@ import { utf8Decode } from '../codec/utf8-decode.js'
 import type { HashFunction } from '../crypto/pbkdf2.js'
 import { randomBytes } from '../crypto/random.js'
 import { SHA1, SHA256, SHA512, digestOf, hmacOf, keysOf, saltPassword, xorBytes } from '../crypto/scram-keys.js'
+import {
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_MIN_ITERATIONS,
+  MAX_NONCE_LENGTH,
+  checkNonce,
+  iterationOption,
+  makeNonce,
+  malformed,
+  readAttributes,
+  type ScramServerConfig,
+  type ScramVariant,
+} from './scram-common.js'
 
-/** RFC 5802 §5.1: "a reasonable minimum" is 4096 iterations; fewer is refused. */
-export const DEFAULT_MIN_ITERATIONS = 4096
-/** More than this is refused before any work: a hostile server could ask for days of PBKDF2. */
-const DEFAULT_MAX_ITERATIONS = 10_000_000
-/** Random bytes in a nonce (base64: 24 printable characters). */
-const NONCE_BYTES = 18
-/** Longest nonce part accepted from the peer. */
-const MAX_NONCE_LENGTH = 1024
 const CHANNEL_BINDING_TYPES: ReadonlySet<string> = new Set(['tls-server-end-point', 'tls-exporter', 'tls-unique'])
-
-/**
- * What a SCRAM variant is: its hash (noble's function and Web Crypto's name, which also keys
- * `StoredCredentials.scram`), whether it binds to the channel, and its negotiation strength.
- * Nothing below the descriptor looks at the mechanism name.
- */
-export interface ScramVariant extends HashFunction {
-  readonly plus: boolean
-  readonly strength: number
-}
 
 /**
  * The keys of a completed SCRAM exchange, for an app to cache and pass back as client options
@@ -161,49 +155,7 @@ export interface ScramMechanism extends Mechanism<ScramClientOptions, ScramServe
 }
 
 // ---------------------------------------------------------------------------------------------
-// Message syntax (RFC 5802 §7)
-
-export function malformed(message: string): SaslError {
-  return new SaslError('malformed-request', `SCRAM: ${message}`)
-}
-
-/**
- * Reads `attr=value,…`: the `required` attributes first, in order, then optional extensions,
- * which are ignored (RFC 5802 §5.1: "unrecognized attributes … MUST be ignored"). A mandatory
- * extension (`m=` first), a missing attribute, an attribute given twice, an empty value or a
- * malformed item is `malformed-request`.
- */
-export function readAttributes(text: string, required: readonly string[], reserved: readonly string[] = []): Map<string, string> {
-  const items = text.split(',')
-  if (items[0]?.startsWith('m=') === true) throw malformed('mandatory extension (m=) not supported')
-  const values = new Map<string, string>()
-  const seen = new Set<string>()
-  items.forEach((item, index) => {
-    if (!/^[A-Za-z]=./s.test(item)) throw malformed('malformed attribute')
-    const name = item[0]!
-    if (seen.has(name) || reserved.includes(name)) throw malformed(`attribute ${name}= given twice`)
-    seen.add(name)
-    if (index < required.length) {
-      if (name !== required[index]) throw malformed(`expected ${required[index]}= in position ${index + 1}`)
-      values.set(name, item.slice(2))
-    }
-  })
-  if (items.length < required.length) throw malformed(`missing ${required[items.length]}=`)
-  return values
-}
-
-/** RFC 5802 §7: nonce = printable characters but `,` (already split off). */
-export function checkNonce(nonce: string, what: string, maxLength = MAX_NONCE_LENGTH): void {
-  if (nonce.length > maxLength || !/^[\x21-\x2b\x2d-\x7e]+$/.test(nonce)) throw malformed(`invalid ${what} nonce`)
-}
-
-/** A nonce part: the option text (checked), or random bytes in base64. */
-export function makeNonce(given: string | undefined, random: (length: number) => Uint8Array): string {
-  if (given === undefined) return base64Encode(random(NONCE_BYTES))
-  if (typeof given !== 'string') throw malformed('nonce option must be a string')
-  checkNonce(given, 'configured')
-  return given
-}
+// Client
 
 // RFC 5802 §7 server-error-value → the SaslError code a client reports.
 const SERVER_ERROR_CODES: Readonly<Record<string, SaslErrorCode>> = {
@@ -220,9 +172,6 @@ const SERVER_ERROR_CODES: Readonly<Record<string, SaslErrorCode>> = {
   'other-error': 'not-authorized',
 }
 
-// ---------------------------------------------------------------------------------------------
-// Client
-
 interface CachedKeys {
   salt?: Uint8Array
   iterations?: number
@@ -237,12 +186,6 @@ function optionalBytes(value: unknown, length: number | undefined, what: string)
     throw malformed(`${what} must be ${length === undefined ? 'non-empty bytes' : `${length} bytes`}`)
   }
   return new Uint8Array(value) // a copy, also of a Node Buffer (whose slice() is a view)
-}
-
-export function iterationOption(value: unknown, fallback: number, what: string): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw malformed(`${what} must be a positive integer`)
-  return value
 }
 
 class ScramClientImpl extends ClientBase implements ScramClient {
@@ -465,15 +408,6 @@ function secretBytes(secret: Uint8Array | string | undefined): Uint8Array {
   if (secret !== undefined) throw new SaslError('protocol-violation', 'SCRAM server: secret must be a non-empty string or Uint8Array')
   processSecret ??= randomBytes(32)
   return processSecret
-}
-
-/** What a SCRAM server takes from its options, checked and copied at construction. */
-export interface ScramServerConfig {
-  readonly options: ScramServerOptions
-  readonly bindings: readonly ChannelBinding[]
-  readonly secret: Uint8Array
-  readonly iterations: number
-  readonly random: (length: number) => Uint8Array
 }
 
 function scramServerConfig(name: string, options: ScramServerOptions): ScramServerConfig {
