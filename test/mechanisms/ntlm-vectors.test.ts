@@ -5,11 +5,7 @@ import { md4 } from '../../src/crypto/md4.js'
 import {
   channelBindingsHash,
   createSession,
-  desl,
-  keyExchangeKeyV1,
-  lmHash,
   lmv2Response,
-  ntlmv1Responses,
   ntlmv2Blob,
   ntlmv2Response,
   ntowfv2,
@@ -17,6 +13,7 @@ import {
   sealKey,
   signKey,
 } from '../../src/mechanisms/ntlm/crypto.js'
+import { desl, keyExchangeKeyV1, lmHash, ntlmv1Responses } from '../../src/mechanisms/ntlm/legacy.js'
 import {
   AvId,
   NtlmFlags,

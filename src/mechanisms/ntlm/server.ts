@@ -18,9 +18,6 @@ import {
   channelBindingsHash,
   computeMic,
   createSession,
-  desl,
-  keyExchangeKeyV1,
-  lmHash,
   ntHash,
   ntlmv2Response,
   ntowfv2,
@@ -28,6 +25,7 @@ import {
   type NtlmSession,
 } from './crypto.js'
 import { md4 } from '../../crypto/md4.js'
+import { desl, keyExchangeKeyV1, lmHash } from './legacy.js'
 import {
   AV_CHANNEL_BINDINGS,
   AV_DNS_COMPUTER_NAME,
