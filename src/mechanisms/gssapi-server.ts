@@ -5,7 +5,7 @@ import { SaslError } from '../core/errors.js'
 import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication } from '../core/server.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
 import type { GssAcceptor, GssapiServerOptions } from './gssapi.js'
-import { GssSecurityLayer, LAYER_BITS, LAYER_NAMES, MECHANISM, callProvider, checkProvider, checkStep, checkUnwrap, layerMessage, readMaxBuffer, wrapToken } from './gssapi-common.js'
+import { LAYER_BITS, LAYER_NAMES, MECHANISM, callProvider, checkProvider, checkStep, checkUnwrap, layerMessage, readMaxBuffer, wrapToken } from './gssapi-common.js'
 
 type ServerPhase = 'context' | 'acknowledge' | 'offered'
 
@@ -104,7 +104,9 @@ export class GssapiServer extends ServerBase {
     if (typeof acceptor.acceptorName === 'string') details['acceptor'] = acceptor.acceptorName
     // RFC 4752 §3.2: "verify that the src_name is authorized to act as the authorization identity".
     const outcome = await concludeAuthentication(this.#options, this.mechanism, principal, authzid, undefined, details)
-    if (outcome.type === 'success' && layer !== 'none') this.securityLayer = new GssSecurityLayer(acceptor, layer, clientMax, this.#maxBuffer)
+    if (outcome.type === 'success' && layer !== 'none') {
+      this.securityLayer = new (await import('./gssapi-layer.js')).GssSecurityLayer(acceptor, layer, clientMax, this.#maxBuffer)
+    }
     return outcome
   }
 }

@@ -13,7 +13,6 @@ import { ClientBase, lazyServer } from '../core/guard.js'
 import type { Mechanism, SecurityLayer, ServerOptions } from '../core/types.js'
 import { utf8Encode } from '../codec/utf8.js'
 import {
-  GssSecurityLayer,
   LAYER_BITS,
   LAYER_NAMES,
   MECHANISM,
@@ -252,7 +251,8 @@ class GssapiClient extends ClientBase {
     }
     if (this.#layer !== 'none') {
       if (serverMax === 0) throw new SaslError('malformed-request', `${MECHANISM}: the server offers a security layer with a maximum buffer of 0`)
-      this.#negotiated = new GssSecurityLayer(this.#provider, this.#layer, serverMax, this.#maxBuffer)
+      // The layer's code loads only now, for an exchange that negotiated one.
+      this.#negotiated = new (await import('./gssapi-layer.js')).GssSecurityLayer(this.#provider, this.#layer, serverMax, this.#maxBuffer)
     }
     // RFC 4752 §3.1: chosen bit, our maximum (which MUST be 0 without a layer), authzid;
     // wrapped with conf_flag FALSE.
