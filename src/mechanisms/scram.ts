@@ -22,9 +22,9 @@ import { encodeGs2Header, escapeSaslname, type Gs2Header } from '../codec/gs2.js
 import { saslprepLazily } from '../codec/saslprep-ascii.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
-import type { HashFunction } from '../crypto/pbkdf2.js'
 import { randomBytes } from '../crypto/random.js'
-import { SHA1, SHA256, SHA512, digestOf, hmacOf, keysOf, saltPassword, xorBytes } from '../crypto/scram-keys.js'
+import { digestAsync, hmacAsync, type HashName } from '../crypto/pbkdf2.js'
+import { keysOfAsync, saltPassword, xorBytes } from '../crypto/scram-client-keys.js'
 import {
   DEFAULT_MAX_ITERATIONS,
   DEFAULT_MIN_ITERATIONS,
@@ -212,7 +212,7 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     super()
     this.mechanism = name
     this.#variant = variant
-    const outputLen = variant.hash.outputLen
+    const outputLen = variant.outputLen
     if (typeof options.username !== 'string' || options.username === '') throw malformed('empty username')
     if (options.password !== undefined && (typeof options.password !== 'string' || options.password === '')) throw malformed('empty password')
     this.#username = options.username
@@ -324,10 +324,10 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     const withoutProof = `c=${base64Encode(cbindInput)},r=${nonce}`
     // RFC 5802 §3: AuthMessage := client-first-message-bare + "," + server-first-message + "," + client-final-message-without-proof
     const authMessage = utf8Encode(`${this.#clientFirstBare},${serverFirst},${withoutProof}`)
-    const storedKey = digestOf(this.#variant, clientKey)
-    const clientSignature = hmacOf(this.#variant, storedKey, authMessage)
+    const name = this.#variant.webCryptoName
+    const clientSignature = await hmacAsync(name, await digestAsync(name, clientKey), authMessage)
     const proof = xorBytes(clientKey, clientSignature)
-    this.#expectedServerSignature = hmacOf(this.#variant, serverKey, authMessage)
+    this.#expectedServerSignature = await hmacAsync(name, serverKey, authMessage)
     this.#phase = 'final-sent'
     return utf8Encode(`${withoutProof},p=${base64Encode(proof)}`)
   }
@@ -354,10 +354,10 @@ class ScramClientImpl extends ClientBase implements ScramClient {
       keys = { clientKey: cached.clientKey, serverKey: cached.serverKey }
     } else if (cacheFits && cached.saltedPassword !== undefined) {
       saltedPassword = cached.saltedPassword
-      keys = keysOf(this.#variant, saltedPassword)
+      keys = await keysOfAsync(this.#variant.webCryptoName, saltedPassword)
     } else if (this.#preparedPassword !== undefined) {
       saltedPassword = await saltPassword(this.#variant, this.#preparedPassword, salt, iterations)
-      keys = keysOf(this.#variant, saltedPassword)
+      keys = await keysOfAsync(this.#variant.webCryptoName, saltedPassword)
     } else {
       throw new SaslError('credentials-expired', `${this.mechanism}: the cached keys are for another salt or iteration count; the password is needed`)
     }
@@ -425,8 +425,8 @@ function scramServerConfig(name: string, options: ScramServerOptions): ScramServ
 // ---------------------------------------------------------------------------------------------
 // Descriptors
 
-function scramMechanism(hash: HashFunction, plus: boolean, strength: number): ScramMechanism {
-  const variant: ScramVariant = { ...hash, plus, strength }
+function scramMechanism(webCryptoName: HashName, outputLen: number, plus: boolean, strength: number): ScramMechanism {
+  const variant: ScramVariant = { webCryptoName, outputLen, plus, strength }
   const name = `SCRAM-${variant.webCryptoName}${plus ? '-PLUS' : ''}`
   return {
     name,
@@ -448,7 +448,7 @@ function scramMechanism(hash: HashFunction, plus: boolean, strength: number): Sc
  * const first = await client.start() // 'n,,n=user,r=…'
  * ```
  */
-export const scramSha1: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA1, false, 65)
+export const scramSha1: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-1', 20, false, 65)
 
 /**
  * SCRAM-SHA-256 (RFC 7677). Strength 70.
@@ -462,7 +462,7 @@ export const scramSha1: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA1, fa
  * if (step.type === 'success') await client.finish(step.additionalData) // checks the server's v=
  * ```
  */
-export const scramSha256: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA256, false, 70)
+export const scramSha256: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-256', 32, false, 70)
 
 /**
  * SCRAM-SHA-512 (draft-melnikov-scram-sha-512). Strength 75.
@@ -472,7 +472,7 @@ export const scramSha256: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA256
  * const client = scramSha512.client({ username: 'user', password: 'pencil' })
  * ```
  */
-export const scramSha512: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA512, false, 75)
+export const scramSha512: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-512', 64, false, 75)
 
 /**
  * SCRAM-SHA-1-PLUS (RFC 5802 §6): SCRAM-SHA-1 bound to the TLS channel. Strength 90.
@@ -483,7 +483,7 @@ export const scramSha512: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA512
  * const client = scramSha1Plus.client({ username: 'user', password: 'pencil', channelBinding: channelBinding(socket, 'tls-exporter') })
  * ```
  */
-export const scramSha1Plus: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA1, true, 90)
+export const scramSha1Plus: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-1', 20, true, 90)
 
 /**
  * SCRAM-SHA-256-PLUS (RFC 7677, RFC 5802 §6): SCRAM-SHA-256 bound to the TLS channel. Strength 95.
@@ -494,7 +494,7 @@ export const scramSha1Plus: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA1
  * const server = scramSha256Plus.server({ credentials, channel: { secure: true, bindings: [channelBinding(serverSocket, 'tls-exporter')] } })
  * ```
  */
-export const scramSha256Plus: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA256, true, 95)
+export const scramSha256Plus: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-256', 32, true, 95)
 
 /**
  * SCRAM-SHA-512-PLUS: SCRAM-SHA-512 bound to the TLS channel. Strength 100, the strongest.
@@ -504,4 +504,4 @@ export const scramSha256Plus: ScramMechanism = /* @__PURE__ */ scramMechanism(SH
  * const client = scramSha512Plus.client({ username: 'user', password: 'pencil', channelBinding: channelBinding(socket, 'tls-server-end-point') })
  * ```
  */
-export const scramSha512Plus: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA512, true, 100)
+export const scramSha512Plus: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-512', 64, true, 100)
