@@ -88,7 +88,7 @@ async function checkSignature(options: OAuth1ServerOptions, params: ProtocolPara
     throw new SaslError('temporary-auth-failure', 'secrets() returned no consumerSecret/tokenSecret strings')
   }
   const used = secrets ?? UNKNOWN_SECRETS
-  const expected = hmacSha1Signature(baseString, used.consumerSecret, used.tokenSecret)
+  const expected = await hmacSha1Signature(baseString, used.consumerSecret, used.tokenSecret)
   const match = constantTimeEqual(utf8Encode(expected), utf8Encode(params.signature))
   if (secrets === undefined) return 'unknown-credentials'
   return match ? undefined : 'bad-signature'

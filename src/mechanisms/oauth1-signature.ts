@@ -66,9 +66,9 @@ export function signatureBaseString(method: string, uri: string, params: readonl
 /**
  * RFC 5849 §3.4.2: base64(HMAC-SHA1(encode(consumer secret) "&" encode(token secret), base string)).
  */
-export function hmacSha1Signature(baseString: string, consumerSecret: string, tokenSecret: string): string {
+export async function hmacSha1Signature(baseString: string, consumerSecret: string, tokenSecret: string): Promise<string> {
   const key = utf8Encode(`${percentEncode(consumerSecret)}&${percentEncode(tokenSecret)}`)
-  return base64Encode(hmacSha1(key, utf8Encode(baseString)))
+  return base64Encode(await hmacSha1(key, utf8Encode(baseString)))
 }
 
 /** RFC 5849 §3.5.1: `name="encoded value"`, comma-separated, no whitespace. */

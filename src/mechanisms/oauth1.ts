@@ -208,7 +208,7 @@ class Signer {
     }
   }
 
-  sign(baseString: string): string {
+  sign(baseString: string): Promise<string> {
     return hmacSha1Signature(baseString, this.#consumerSecret, this.#tokenSecret)
   }
 }
@@ -237,7 +237,7 @@ class OAuth10aClient extends OAuthClientBase {
     this.#signer = new Signer(this.mechanism, options)
   }
 
-  protected onStart(): Uint8Array {
+  protected async onStart(): Promise<Uint8Array> {
     const { nonce, timestamp } = this.#signer.freshness()
     // RFC 7628 §4.2's order of the protocol parameters.
     const params: Param[] = [['oauth_consumer_key', this.#signer.consumerKey]]
@@ -245,7 +245,7 @@ class OAuth10aClient extends OAuthClientBase {
     params.push(['oauth_signature_method', SIGNATURE_METHOD], ['oauth_timestamp', timestamp], ['oauth_nonce', nonce])
     // RFC 7628 §3.3: method POST, scheme http, path "/", empty query and body.
     const baseString = signatureBaseString('POST', baseStringUri('http', this.#host, this.#port, '/'), params)
-    params.push(['oauth_signature', this.#signer.sign(baseString)])
+    params.push(['oauth_signature', await this.#signer.sign(baseString)])
     const realm = this.#realm === undefined ? '' : `realm="${this.#realm}",`
     return encodeKvMessage(this.#gs2Header + KVSEP, [
       ['host', this.#host],
@@ -274,7 +274,7 @@ class XOAuthClient extends OAuthClientBase {
     this.#signer = new Signer(this.mechanism, { ...options, consumerKey: options.consumerKey ?? 'anonymous', consumerSecret: options.consumerSecret ?? 'anonymous' })
   }
 
-  protected onStart(): Uint8Array {
+  protected async onStart(): Promise<Uint8Array> {
     const { nonce, timestamp } = this.#signer.freshness()
     const params: Param[] = [
       ['oauth_consumer_key', this.#signer.consumerKey],
@@ -285,7 +285,7 @@ class XOAuthClient extends OAuthClientBase {
     ]
     if (this.#signer.token !== undefined) params.push(['oauth_token', this.#signer.token])
     const base = baseStringUri('https', 'mail.google.com', 443, this.#path)
-    params.push(['oauth_signature', this.#signer.sign(signatureBaseString('GET', base, [...params, ...this.#query]))])
+    params.push(['oauth_signature', await this.#signer.sign(signatureBaseString('GET', base, [...params, ...this.#query]))])
     // xoauth.py: the parameters sorted by name; the query as name=encoded value.
     params.sort((a, b) => (a[0] < b[0] ? -1 : 1))
     const query = this.#query.length === 0 ? '' : `?${this.#query.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&')}`
