@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { anonymous, external, login, negotiate, plain, SaslError, type Mechanism } from '../src/index.js'
-import { ClientBase } from '../src/core/guard.js'
+import { ClientBase, lazyServer } from '../src/core/guard.js'
 import { ServerBase } from '../src/core/server.js'
 import { rejectsWithCode } from './helpers/exchange.js'
 
@@ -145,3 +145,31 @@ describe('step guard', () => {
     expect(c.type === 'failure' && c.error.code).toBe('malformed-request')
   })
 })
+
+describe('lazily loaded servers', () => {
+  it('build the real server once, on the first step, and pass its steps and security layer through', async () => {
+    let loads = 0
+    const real = plain.server({ verifyPassword: () => true })
+    const lazy = lazyServer('PLAIN', async () => {
+      loads++
+      return real
+    })
+    expect(loads).toBe(0)
+    expect(lazy.mechanism).toBe('PLAIN')
+    expect(lazy.securityLayer).toBeUndefined()
+    const first = lazy.next(undefined)
+    // A second step while the code loads is misuse, as it is for any running step.
+    await rejectsWithCode(lazy.next(new Uint8Array(0)), 'protocol-violation')
+    expect((await first).type).toBe('challenge')
+    expect((await lazy.next(new TextEncoder().encode('\0a\0b'))).type).toBe('success')
+    expect(loads).toBe(1)
+    await rejectsWithCode(lazy.next(new Uint8Array(0)), 'protocol-violation')
+  })
+  it('reject with temporary-auth-failure when the code cannot load, on every step', async () => {
+    const lazy = lazyServer('PLAIN', () => Promise.reject(new TypeError('Failed to fetch dynamically imported module')))
+    const error = await rejectsWithCode(lazy.next(undefined), 'temporary-auth-failure')
+    expect(error.cause).toBeInstanceOf(TypeError)
+    await rejectsWithCode(lazy.next(undefined), 'temporary-auth-failure')
+  })
+})
+
