@@ -81,10 +81,10 @@ export function parseDirectives(message: Uint8Array, maxBytes: number): Directiv
         if (c === 0x5c) {
           // RFC 2616 §2.2: quoted-pair = "\" CHAR; an escaped control or non-ASCII octet is refused.
           const escaped = message[i++]
-          if (escaped === undefined || escaped > 0x7f || (isCtl(escaped) && escaped !== 0x09)) throw malformed('bad escape in quoted-string')
+          if (escaped === undefined || escaped > 0x7f || (isCtl(escaped) && escaped !== 0x09)) throw malformed('invalid quoted-string')
           value += String.fromCharCode(escaped)
         } else if (isCtl(c) && c !== 0x09) {
-          throw malformed('control character in quoted-string')
+          throw malformed('invalid quoted-string')
         } else {
           value += String.fromCharCode(c)
         }

@@ -136,7 +136,7 @@ class DigestMd5Client extends ClientBase {
 
   protected override onFinish(additionalData: Uint8Array | undefined): void {
     if (additionalData !== undefined && additionalData.length > 0) {
-      if (this.#phase !== 'rspauth') throw malformed('unexpected additional data with success')
+      if (this.#phase !== 'rspauth') throw malformed('unexpected data with success')
       this.#verify(additionalData)
     }
     if (this.#phase !== 'verified') throw new SaslError('server-not-verified', 'DIGEST-MD5: the server did not send rspauth')

@@ -20,11 +20,11 @@ import {
   decodeNtlmMessage,
   encodeAuthenticate,
   encodeAvPairs,
-  encodeChallenge,
   encodeNegotiate,
   utf16le,
   type NtlmVersion,
 } from '../../src/mechanisms/ntlm/messages.js'
+import { encodeChallenge } from '../../src/mechanisms/ntlm/challenge.js'
 import { fromHex, hex } from '../helpers/exchange.js'
 
 type Vector = { id: string; source: string; inputs: Record<string, string | number>; expected: Record<string, string | number> }

@@ -170,7 +170,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
       this.#ntHash = copyBytes(options.ntHash, 16, 'ntHash')!
       this.#legacyPassword = undefined
     } else {
-      throw new SaslError('malformed-request', 'NTLM: a password or an ntHash is required')
+      throw new SaslError('malformed-request', 'NTLM: a password or ntHash is required')
     }
     for (const [name, value] of [['domain', options.domain], ['workstation', options.workstation], ['targetName', options.targetName]] as const) {
       if (value !== undefined && typeof value !== 'string') throw new SaslError('protocol-violation', `NTLM: ${name} must be a string`)
@@ -200,7 +200,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
   }
 
   protected override onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
-    if (this.#pendingSession !== undefined) throw new SaslError('malformed-request', 'NTLM: unexpected challenge after AUTHENTICATE')
+    if (this.#pendingSession !== undefined) throw new SaslError('malformed-request', 'NTLM: unexpected challenge')
     // MS-SMTPNTLM §3.1.5.1: a server that got no initial response answers `334 NTLM supported`
     // (taken as an empty challenge); the NEGOTIATE_MESSAGE goes out then.
     if (challenge.length === 0) return this.#negotiate!.slice()
@@ -209,7 +209,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
 
   protected override onFinish(additionalData: Uint8Array | undefined): void {
     super.onFinish(additionalData)
-    if (this.#pendingSession === undefined) throw new SaslError('protocol-violation', 'NTLM: finish() before the AUTHENTICATE message')
+    if (this.#pendingSession === undefined) throw new SaslError('protocol-violation', 'NTLM: finish() before AUTHENTICATE')
     this.#session = this.#pendingSession
   }
 

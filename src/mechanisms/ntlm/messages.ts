@@ -233,7 +233,7 @@ export const MIC_OFFSET = 72
 
 const SIGNATURE = /* @__PURE__ */ new Uint8Array([0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0]) // "NTLMSSP\0"
 
-function malformed(message: string): SaslError {
+export function malformed(message: string): SaslError {
   return new SaslError('malformed-request', `NTLM: ${message}`)
 }
 
@@ -380,7 +380,7 @@ export function fileTimeToMs(bytes: Uint8Array): number {
  * triple in the header pointing into the payload, written in the order given.
  * `undefined` writes an all-zero triple (MS-NLMP: "SHOULD be set to zero" when absent).
  */
-class MessageBuilder {
+export class MessageBuilder {
   readonly header = new ByteWriter(96)
   readonly #payload: Array<{ at: number; data: Uint8Array }> = []
 
@@ -434,23 +434,6 @@ export function encodeNegotiate(m: Omit<NtlmNegotiate, 'type'>): Uint8Array {
   b.header.u32le(m.flags >>> 0)
   b.field(m.domain === undefined ? undefined : oem(m.domain, 'domain'))
   b.field(m.workstation === undefined ? undefined : oem(m.workstation, 'workstation'))
-  return b.version(m.version).finish()
-}
-
-/**
- * Encodes a CHALLENGE_MESSAGE (56-byte header; payload: TargetName, then TargetInfo).
- *
- * @example
- * ```ts
- * const bytes = encodeChallenge({ type: 2, flags, serverChallenge, targetName: 'Server', targetInfo: [] })
- * ```
- */
-export function encodeChallenge(m: Omit<NtlmChallenge, 'type'>): Uint8Array {
-  if (m.serverChallenge.length !== 8) throw malformed('ServerChallenge must be 8 bytes')
-  const b = new MessageBuilder(2)
-  b.field(m.targetName === undefined ? undefined : encodeString(m.targetName, m.flags, 'target name'))
-  b.header.u32le(m.flags >>> 0).bytes(m.serverChallenge).bytes(new Uint8Array(8))
-  b.field(m.targetInfo === undefined ? undefined : encodeAvPairs(m.targetInfo))
   return b.version(m.version).finish()
 }
 

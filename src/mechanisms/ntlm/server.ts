@@ -25,6 +25,7 @@ import {
   type NtlmSession,
 } from './crypto.js'
 import { md4 } from '../../crypto/md4.js'
+import { encodeChallenge } from './challenge.js'
 import { desl, keyExchangeKeyV1, lmHash } from './legacy.js'
 import {
   AV_CHANNEL_BINDINGS,
@@ -54,7 +55,6 @@ import {
   avValue,
   decodeAvPairs,
   decodeNtlmMessageOfType,
-  encodeChallenge,
   fileTime,
   fileTimeToMs,
   utf16le,
