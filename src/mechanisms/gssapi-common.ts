@@ -4,10 +4,11 @@
  */
 import { SaslError, asSaslError, type SaslErrorCode } from '../core/errors.js'
 import { concatBytes } from '../codec/bytes.js'
-import { MAX_FRAME_BYTES } from '../codec/frames.js'
 import type { GssContext, GssInitiator, GssSecurityLayerName, GssStepResult, GssUnwrapResult } from './gssapi.js'
 
 export const MECHANISM = 'GSSAPI'
+/** RFC 4752 §3.1: the maximum buffer travels in three octets. */
+const MAX_BUFFER = 0xffffff
 /** Cyrus SASL's default maximum buffer. */
 export const DEFAULT_MAX_BUFFER = 65536
 
@@ -25,8 +26,8 @@ export function isLayerName(value: unknown): value is GssSecurityLayerName {
 
 export function checkMaxBuffer(value: number | undefined): number {
   const max = value ?? DEFAULT_MAX_BUFFER
-  if (!Number.isInteger(max) || max < 1 || max > MAX_FRAME_BYTES) {
-    throw new SaslError('protocol-violation', `${MECHANISM}: maxBuffer must be an integer from 1 to ${MAX_FRAME_BYTES}`)
+  if (!Number.isInteger(max) || max < 1 || max > MAX_BUFFER) {
+    throw new SaslError('protocol-violation', `${MECHANISM}: maxBuffer must be an integer from 1 to ${MAX_BUFFER}`)
   }
   return max
 }
