@@ -137,7 +137,7 @@ export async function resolveToken(mechanism: string, source: TokenSource): Prom
   }
   if (typeof token !== 'string') throw new SaslError('protocol-violation', `${mechanism}: the token source must give a string`)
   // Never echo the token: it is the credential.
-  if (!TOKEN_CHARS.test(token)) throw malformed(mechanism, 'the token holds characters a bearer token cannot have')
+  if (!TOKEN_CHARS.test(token)) throw malformed(mechanism, 'invalid characters in the token')
   return token
 }
 
@@ -199,7 +199,7 @@ export abstract class OAuthClientBase extends ClientBase {
   }
 
   protected override onNext(challenge: Uint8Array): Uint8Array {
-    if (this.#serverError !== undefined) throw malformed(this.mechanism, 'a second challenge after the error')
+    if (this.#serverError !== undefined) throw malformed(this.mechanism, 'unexpected challenge')
     this.#serverError = parseServerError(challenge)
     return this.#dummy.slice()
   }

@@ -3,14 +3,11 @@
  * `Authorization: OAuth` parameter list. Only the lazily loaded OAUTH10A and XOAUTH servers
  * need it.
  */
-import { SaslError } from '../core/errors.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
+import { malformed } from './oauth-framing.js'
 import type { Param } from './oauth1-signature.js'
 
-function malformed(mechanism: string, message: string): SaslError {
-  return new SaslError('malformed-request', `${mechanism}: ${message}`)
-}
 
 /**
  * Percent-decoding. `strict` (a value encoded per RFC 5849 §3.6, as in the Authorization

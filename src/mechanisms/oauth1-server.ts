@@ -9,10 +9,10 @@ import { constantTimeEqual } from '../codec/equal.js'
 import { parseGs2Header } from '../codec/gs2-parse.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
-import { KVSEP, dummyResponse, type OAuthError } from './oauth-framing.js'
+import { KVSEP, dummyResponse, malformed, type OAuthError } from './oauth-framing.js'
 import { OAuthServerBase, concludeToken, failureFor, parseKvPairs, parsePort, type Refusal } from './oauth-server-framing.js'
 import type { OAuth1Secrets, OAuth1ServerOptions, OAuth1TokenRequest } from './oauth1.js'
-import { CONTROL, SIGNATURE_METHOD, baseStringUri, hmacSha1Signature, malformed, signatureBaseString, type Param } from './oauth1-signature.js'
+import { CONTROL, SIGNATURE_METHOD, baseStringUri, hmacSha1Signature, signatureBaseString, type Param } from './oauth1-signature.js'
 import { parseAuthParams, parseForm, percentDecode } from './oauth1-parse.js'
 
 const REFUSED: OAuthError = { status: 'invalid_token' }

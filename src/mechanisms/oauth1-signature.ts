@@ -7,14 +7,11 @@ import { SaslError } from '../core/errors.js'
 import { base64Encode } from '../codec/base64.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { hmacSha1 } from '../crypto/hmac-sha1.js'
+import { malformed } from './oauth-framing.js'
 
 /** The one signature method saslkit signs and checks (RFC 5849 §3.4.2). */
 export const SIGNATURE_METHOD = 'HMAC-SHA1'
 export const CONTROL = /[\x00-\x1f\x7f]/
-
-export function malformed(mechanism: string, message: string): SaslError {
-  return new SaslError('malformed-request', `${mechanism}: ${message}`)
-}
 
 export function requireString(mechanism: string, value: unknown, field: string, allowEmpty = false): string {
   if (typeof value !== 'string') throw new SaslError('protocol-violation', `${mechanism}: ${field} must be a string`)

@@ -26,6 +26,7 @@ import {
   checkClientValue,
   dummyResponse,
   encodeKvMessage,
+  malformed,
   type OAuthTokenRequest,
   type OAuthTokenResult,
 } from './oauth-framing.js'
@@ -34,7 +35,6 @@ import {
   baseStringUri,
   formatAuthParams,
   hmacSha1Signature,
-  malformed,
   percentEncode,
   requireString,
   signatureBaseString,
@@ -266,7 +266,7 @@ class XOAuthClient extends OAuthClientBase {
     super(dummyResponse.empty)
     const username = requireString(this.mechanism, options.username, 'username')
     // The name goes into the URL path unescaped, as Google's xoauth.py put it.
-    if (/[\s/?#%]/.test(username)) throw malformed(this.mechanism, 'the username cannot be placed in the URL')
+    if (/[\s/?#%]/.test(username)) throw malformed(this.mechanism, 'invalid username')
     const protocol = requireString(this.mechanism, options.protocol, 'protocol')
     if (!/^[A-Za-z0-9]+$/.test(protocol)) throw malformed(this.mechanism, 'invalid protocol')
     this.#path = `/mail/b/${username}/${protocol}/`
