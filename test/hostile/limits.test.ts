@@ -1,0 +1,171 @@
+// The limits of test/hostile/limits.json (and of docs/security.md's table), one test each: an
+// input just over the limit fails with the row's outcome BEFORE the expensive part — proved by
+// counting spies injected through options and by the work counters, never by timing — and an
+// input at the limit gets past it.
+import { describe, expect, it } from 'vitest'
+import limits from './limits.json' with { type: 'json' }
+import {
+  anonymous,
+  gssapi,
+  oauth10a,
+  oauthBearer,
+  xoauth,
+  xoauth2,
+  type SaslClient,
+  type SaslServer,
+  type ServerStep,
+} from '../../src/index.js'
+import { encodeFrame, utf8Encode } from '../../src/codec/index.js'
+import { fixtures } from '../fixtures/mechanisms.js'
+import { runExchange } from '../helpers/exchange.js'
+import { NO_WORK, measured, spyOn, workDuring } from '../helpers/spy.js'
+
+const row = (id: string) => {
+  const found = limits.limits.find((l) => l.id === id)
+  if (found === undefined) throw new Error(`no limits.json row ${id}`)
+  return found
+}
+const fixture = (name: string) => {
+  const found = fixtures.find((f) => f.name === name)
+  if (found === undefined) throw new Error(`no fixture ${name}`)
+  return found
+}
+
+/** Feeds the client's messages to the server until it stops asking; the last step. */
+async function drive(client: SaslClient, server: SaslServer): Promise<ServerStep> {
+  let step = await server.next(await client.start())
+  for (let i = 0; step.type === 'challenge' && i < 10; i++) {
+    let answer: Uint8Array
+    try {
+      answer = await client.next(step.challenge)
+    } catch {
+      return step
+    }
+    step = await server.next(answer)
+  }
+  return step
+}
+async function feed(server: SaslServer, messages: ReadonlyArray<Uint8Array | undefined>): Promise<ServerStep> {
+  let step: ServerStep | undefined
+  for (const message of messages) {
+    step = await server.next(message)
+    if (step.type !== 'challenge') return step
+  }
+  return step!
+}
+const code = (step: ServerStep) => (step.type === 'failure' ? step.error.code : step.type)
+
+describe('limits on by default (test/hostile/limits.json)', () => {
+  it(row('sasl-message').test, async () => {
+    for (const f of fixtures) {
+      const spy = spyOn(f.serverOptions())
+      const { result, work } = await workDuring(() => f.serverWith(spy.options).next(new Uint8Array(65537).fill(0x41)))
+      expect(code(result), f.name).toBe('malformed-request')
+      expect(spy.calls, f.name).toEqual({})
+      expect(work, f.name).toEqual(NO_WORK)
+    }
+    // The boundary, on PLAIN: 65,536 bytes reach the credentials lookup, and maxMessageBytes moves the limit.
+    const plain = fixture('PLAIN')
+    const atLimit = utf8Encode(`\0alice\0${'p'.repeat(65536 - 7)}`)
+    expect(atLimit.length).toBe(65536)
+    const spy = spyOn(plain.serverOptions())
+    expect(code(await plain.serverWith(spy.options).next(atLimit))).toBe('not-authorized')
+    expect(spy.calls['credentials']).toBe(1)
+    const genuine = (await plain.client().start())!
+    expect(code(await plain.serverWith({ ...plain.serverOptions(), maxMessageBytes: genuine.length }).next(genuine))).toBe('success')
+    const tight = spyOn({ ...plain.serverOptions(), maxMessageBytes: genuine.length - 1 })
+    expect(code(await plain.serverWith(tight.options).next(genuine))).toBe('malformed-request')
+    expect(tight.calls).toEqual({})
+  })
+
+  it(row('identity').test, async () => {
+    const password = 'correct horse battery staple'
+    const oauth1 = { consumerKey: 'fixture-consumer', consumerSecret: 'fixture-consumer-secret-9d2', token: 'fixture-token', tokenSecret: 'fixture-token-secret-7f3' }
+    // Per mechanism: how an identity reaches the server, and which callback is the "lookup" it must not reach.
+    const cases: Array<{ name: string; field: string; lookup: string; run(server: SaslServer, id: string): Promise<ServerStep> }> = [
+      { name: 'PLAIN', field: 'authcid', lookup: 'credentials', run: (s, id) => feed(s, [utf8Encode(`\0${id}\0${password}`)]) },
+      { name: 'PLAIN', field: 'authzid', lookup: 'credentials', run: (s, id) => feed(s, [utf8Encode(`${id}\0alice\0${password}`)]) },
+      { name: 'LOGIN', field: 'username', lookup: 'credentials', run: (s, id) => feed(s, [undefined, utf8Encode(id), utf8Encode(password)]) },
+      { name: 'EXTERNAL', field: 'authzid', lookup: 'credentials', run: (s, id) => feed(s, [utf8Encode(id)]) },
+      { name: 'OAUTHBEARER', field: 'a=', lookup: 'validateToken', run: (s, id) => drive(oauthBearer.client({ username: id, token: 'ya29.a0AfH6SMBx-fixture-access-token' }), s) },
+      { name: 'XOAUTH2', field: 'user=', lookup: 'validateToken', run: (s, id) => drive(xoauth2.client({ username: id, token: 'ya29.a0AfH6SMBx-fixture-access-token' }), s) },
+      { name: 'OAUTH10A', field: 'a=', lookup: 'secrets', run: (s, id) => drive(oauth10a.client({ username: id, host: 'mail.example.com', port: 143, ...oauth1 }), s) },
+      { name: 'XOAUTH', field: 'URL user', lookup: 'secrets', run: (s, id) => drive(xoauth.client({ username: id, protocol: 'imap', ...oauth1 }), s) },
+      { name: 'GSSAPI', field: 'authzid', lookup: 'authorize', run: (s, id) => drive(gssapi.client({ ...fixture('GSSAPI').clientOptions(), authzid: id } as never), s) },
+    ]
+    for (const c of cases) {
+      const f = fixture(c.name)
+      const spied = (lookup: string) => {
+        const options = f.serverOptions()
+        // A lookup the row does not configure is added, to be counted.
+        if (options[lookup] === undefined) options[lookup] = () => (lookup === 'authorize' ? true : undefined)
+        return spyOn(options)
+      }
+      const over = spied(c.lookup)
+      const { server, work } = measured(f.serverWith(over.options))
+      const result = await c.run(server, 'a'.repeat(1025))
+      expect(code(result), `${c.name} ${c.field}`).toBe('malformed-request')
+      expect(over.calls[c.lookup], `${c.name} ${c.field}: ${c.lookup} called`).toBeUndefined()
+      if (c.name !== 'GSSAPI') expect(work.hmac + work.digest + work.pbkdf2, `${c.name} ${c.field}`).toBe(0)
+      const at = spied(c.lookup)
+      await c.run(f.serverWith(at.options), 'a'.repeat(1024))
+      expect(at.calls[c.lookup], `${c.name} ${c.field} at 1024 bytes reaches ${c.lookup}`).toBeGreaterThan(0)
+    }
+    // Bytes, not characters: 512 two-byte characters pass, 513 do not.
+    const plain = fixture('PLAIN')
+    expect(code(await plain.server().next(utf8Encode(`\0${'é'.repeat(512)}\0${password}`)))).toBe('not-authorized')
+    expect(code(await plain.server().next(utf8Encode(`\0${'é'.repeat(513)}\0${password}`)))).toBe('malformed-request')
+  })
+
+  it(row('anonymous-trace').test, async () => {
+    const server = () => anonymous.server({})
+    expect(code(await server().next(utf8Encode('x'.repeat(255))))).toBe('success')
+    expect(code(await server().next(utf8Encode('é'.repeat(255))))).toBe('success')
+    expect(code(await server().next(utf8Encode('x'.repeat(256))))).toBe('malformed-request')
+  })
+
+  it(row('oauth-error').test, async () => {
+    const json = (length: number) => {
+      const head = '{"status":"invalid_token","scope":"'
+      return utf8Encode(head + 's'.repeat(length - head.length - 2) + '"}')
+    }
+    const at = oauthBearer.client({ username: 'alice', token: 'abc' })
+    await at.start()
+    await at.next(json(65536))
+    expect(at.serverError?.['status']).toBe('invalid_token')
+    const over = oauthBearer.client({ username: 'alice', token: 'abc' })
+    await over.start()
+    await over.next(json(65537))
+    expect(Object.keys(over.serverError!)).toEqual(['raw'])
+    expect((over.serverError!['raw'] as string).length).toBe(1024)
+  })
+
+  it(row('gssapi-frame').test, async () => {
+    const f = fixture('GSSAPI')
+    for (const maxBuffer of [undefined, 4096]) {
+      const spy = spyOn({ ...f.serverOptions(), ...(maxBuffer === undefined ? {} : { maxBuffer }) })
+      const server = f.serverWith(spy.options)
+      const { step } = await runExchange(f.client(), server)
+      expect(step.type).toBe('success')
+      const limit = maxBuffer ?? 65536
+      const unwrapsBefore = spy.calls['provider.unwrap'] ?? 0
+      // Only the prefix of a frame one byte too long: refused at once, nothing unwrapped.
+      const prefix = encodeFrame(new Uint8Array(limit + 1)).subarray(0, 4)
+      let refused: unknown
+      try {
+        await server.securityLayer!.decode(prefix)
+      } catch (error) {
+        refused = error
+      }
+      expect((refused as { code?: string }).code).toBe('malformed-request')
+      expect(spy.calls['provider.unwrap'] ?? 0).toBe(unwrapsBefore)
+    }
+    // At the limit, the frame is buffered and handed to GSS_Unwrap (which refuses zeros).
+    const spy = spyOn({ ...f.serverOptions(), maxBuffer: 4096 })
+    const server = f.serverWith(spy.options)
+    await runExchange(f.client(), server)
+    const before = spy.calls['provider.unwrap'] ?? 0
+    await server.securityLayer!.decode(encodeFrame(new Uint8Array(4096))).catch(() => undefined)
+    expect(spy.calls['provider.unwrap']).toBe(before + 1)
+  })
+})
