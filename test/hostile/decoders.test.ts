@@ -20,6 +20,7 @@ import {
 import { parseBearer, parseKvPairs, parsePort, parseServerError } from '../../src/mechanisms/oauth-framing.js'
 import { parseAuthParams, parseForm, percentDecode } from '../../src/mechanisms/oauth1-signature.js'
 import { gssapi } from '../../src/index.js'
+import { decodeAvPairs, decodeNtlmMessage, encodeAvPairs } from '../../src/mechanisms/ntlm/messages.js'
 import { fixtures } from '../fixtures/mechanisms.js'
 import { runExchange } from '../helpers/exchange.js'
 import { bounded, equalBytes, expectApiError, mutate, mutation, runs } from '../helpers/hostile.js'
@@ -218,6 +219,135 @@ describe('hostile input to every decoder', () => {
     expectApiError(refused)
     expect((refused as { code: string }).code).toBe('malformed-request')
     expect(frames.pending).toBeLessThanOrEqual(4)
+  })
+})
+
+/** The three messages of a genuine NTLMv2 exchange, as the fixture's client and server make them. */
+async function ntlmMessages(): Promise<{ negotiate: Uint8Array; challenge: Uint8Array; authenticate: Uint8Array }> {
+  const row = fixtures.find((f) => f.name === 'NTLM')!
+  const { messages } = await runExchange(row.client(), row.server())
+  const [negotiate, challenge, authenticate] = messages.map((m) => m.data!)
+  return { negotiate: negotiate!, challenge: challenge!, authenticate: authenticate! }
+}
+
+// MS-NLMP §2.2.1: where each message keeps its (Len u16, MaxLen u16, BufferOffset u32) fields.
+const SECURITY_BUFFERS: Readonly<Record<1 | 2 | 3, readonly number[]>> = { 1: [16, 24], 2: [12, 40], 3: [12, 20, 28, 36, 44, 52] }
+
+/** One security-buffer field of a message set to a hostile length or offset. */
+interface NtlmFieldDamage {
+  readonly field: number
+  readonly part: 'length' | 'maxLength' | 'offset' | 'both'
+  readonly value: 'zero' | 'max' | 'end' | 'past-end' | 'into-header' | 'wrap' | number
+}
+const ntlmFieldDamage: fc.Arbitrary<NtlmFieldDamage> = fc.record({
+  field: fc.nat(),
+  part: fc.constantFrom<NtlmFieldDamage['part']>('length', 'maxLength', 'offset', 'both'),
+  value: fc.oneof(fc.constantFrom<NtlmFieldDamage['value']>('zero', 'max', 'end', 'past-end', 'into-header', 'wrap'), fc.nat({ max: 0xffffffff })),
+})
+function damageNtlmField(message: Uint8Array, type: 1 | 2 | 3, d: NtlmFieldDamage): Uint8Array {
+  const out = message.slice()
+  const view = new DataView(out.buffer)
+  const at = SECURITY_BUFFERS[type][d.field % SECURITY_BUFFERS[type].length]!
+  const pick = (max: number): number => {
+    if (typeof d.value === 'number') return d.value % (max + 1)
+    return { zero: 0, max, end: out.length, 'past-end': out.length + 1, 'into-header': 8, wrap: max - 1 }[d.value] & max
+  }
+  if (d.part === 'length' || d.part === 'both') view.setUint16(at, pick(0xffff), true)
+  if (d.part === 'maxLength') view.setUint16(at + 2, pick(0xffff), true)
+  if (d.part === 'offset' || d.part === 'both') view.setUint32(at + 4, pick(0xffffffff) >>> 0, true)
+  return out
+}
+
+describe('hostile NTLM messages (MS-NLMP §2.2)', () => {
+  it('decodeNtlmMessage: random bytes, random bytes after the signature, and damaged genuine messages', async () => {
+    const genuine = await ntlmMessages()
+    const signature = utf8Encode('NTLMSSP\0')
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 128 }),
+          fc.tuple(fc.constantFrom(1, 2, 3, 4), fc.uint8Array({ maxLength: 120 })).map(([type, rest]) => new Uint8Array([...signature, type, 0, 0, 0, ...rest])),
+          fc.tuple(fc.constantFrom(genuine.negotiate, genuine.challenge, genuine.authenticate), mutation).map(([m, change]) => mutate(m, change) ?? m),
+        ),
+        (bytes) => {
+          try {
+            decodeNtlmMessage(bytes)
+          } catch (error) {
+            expectApiError(error)
+            expect((error as { code: string }).code).toBe('malformed-request')
+          }
+        },
+      ),
+      { numRuns: runs * 10 },
+    )
+  })
+
+  for (const [type, name] of [[1, 'NEGOTIATE'], [2, 'CHALLENGE'], [3, 'AUTHENTICATE']] as const) {
+    it(`${name}: a length or offset set huge, to the end, past the end or into the header is refused or read in bounds`, async () => {
+      const genuine = await ntlmMessages()
+      const message = type === 1 ? genuine.negotiate : type === 2 ? genuine.challenge : genuine.authenticate
+      fc.assert(
+        fc.property(ntlmFieldDamage, (d) => {
+          const damaged = damageNtlmField(message, type, d)
+          try {
+            const decoded = decodeNtlmMessage(damaged)
+            expect(decoded.type).toBe(type)
+          } catch (error) {
+            expectApiError(error)
+            expect((error as { code: string }).code).toBe('malformed-request')
+          }
+        }),
+        { numRuns: runs * 10 },
+      )
+    })
+  }
+
+  it('AUTHENTICATE with a damaged field never authenticates; CHALLENGE with one never gets an answer that does', async () => {
+    const row = fixtures.find((f) => f.name === 'NTLM')!
+    await fc.assert(
+      fc.asyncProperty(ntlmFieldDamage, fc.boolean(), async (d, toServer) => {
+        const client = row.client()
+        const server = row.server()
+        const challenge = await server.next(await client.start())
+        if (challenge.type !== 'challenge') throw new Error('no CHALLENGE')
+        const challengeBytes = toServer ? challenge.challenge : damageNtlmField(challenge.challenge, 2, d)
+        let authenticate: Uint8Array
+        try {
+          authenticate = await client.next(challengeBytes)
+        } catch (error) {
+          return expectApiError(error)
+        }
+        const sent = toServer ? damageNtlmField(authenticate, 3, d) : authenticate
+        const step = await server.next(sent)
+        const unchanged = equalBytes(sent, authenticate) && equalBytes(challengeBytes, challenge.challenge)
+        if (step.type === 'failure') return expectApiError(step.error)
+        expect(step.type === 'success' && unchanged).toBe(true)
+      }),
+      bounded(2),
+    )
+  })
+
+  it('decodeAvPairs: any list, with lengths past the end and more pairs than allowed', () => {
+    const pair = fc.record({ id: fc.integer({ min: 0, max: 12 }), value: fc.uint8Array({ maxLength: 20 }) })
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 96 }),
+          fc.array(pair, { maxLength: 40 }).map((pairs) => encodeAvPairs(pairs)),
+          fc.tuple(fc.array(pair, { maxLength: 8 }), mutation).map(([pairs, m]) => mutate(encodeAvPairs(pairs), m) ?? encodeAvPairs(pairs)),
+        ),
+        (bytes) => {
+          try {
+            const { pairs, end } = decodeAvPairs(bytes, 'hostile')
+            expect(pairs.length).toBeLessThanOrEqual(32)
+            expect(end).toBeLessThanOrEqual(bytes.length)
+          } catch (error) {
+            expectApiError(error)
+          }
+        },
+      ),
+      { numRuns: runs * 10 },
+    )
   })
 })
 

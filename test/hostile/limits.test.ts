@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest'
 import limits from './limits.json' with { type: 'json' }
 import {
   anonymous,
+  base64Encode,
   gssapi,
+  imap,
+  ntlm,
+  plain,
+  pop3,
+  smtp,
+  xmpp,
   oauth10a,
   oauthBearer,
   xoauth,
@@ -16,6 +23,9 @@ import {
   type ServerStep,
 } from '../../src/index.js'
 import { encodeFrame, utf8Encode } from '../../src/codec/index.js'
+import { ntlmv2Blob } from '../../src/mechanisms/ntlm/crypto.js'
+import { decodeNtlmMessage, encodeAuthenticate, encodeAvPairs, encodeChallenge, type AvPair, type NtlmAuthenticate, type NtlmChallenge } from '../../src/mechanisms/ntlm/messages.js'
+import { parseXmlElement } from '../../src/profiles/xml.js'
 import { fixtures } from '../fixtures/mechanisms.js'
 import { runExchange } from '../helpers/exchange.js'
 import { NO_WORK, measured, spyOn, workDuring } from '../helpers/spy.js'
@@ -167,5 +177,175 @@ describe('limits on by default (test/hostile/limits.json)', () => {
     const before = spy.calls['provider.unwrap'] ?? 0
     await server.securityLayer!.decode(encodeFrame(new Uint8Array(4096))).catch(() => undefined)
     expect(spy.calls['provider.unwrap']).toBe(before + 1)
+  })
+
+  it(row('ntlm-message').test, async () => {
+    const f = fixture('NTLM')
+    const pad = (m: Uint8Array, length: number) => {
+      const out = new Uint8Array(length)
+      out.set(m)
+      return out
+    }
+    // Server: the AUTHENTICATE slot.
+    for (const [length, expectLookup] of [[8193, false], [8192, true]] as const) {
+      const client = f.client()
+      const spy = spyOn(f.serverOptions())
+      const { server, work } = measured(f.serverWith(spy.options))
+      const challenge = await server.next(await client.start())
+      if (challenge.type !== 'challenge') throw new Error('no CHALLENGE')
+      const authenticate = await client.next(challenge.challenge)
+      const before = { ...work }
+      const step = await server.next(pad(authenticate, length))
+      expect(code(step)).toBe(expectLookup ? 'not-authorized' : 'malformed-request')
+      expect(spy.calls['credentials'] ?? 0).toBe(expectLookup ? 1 : 0)
+      if (!expectLookup) expect(work['hmac']! + work['digest']! - before['hmac']! - before['digest']!).toBe(0)
+    }
+    // Client: the CHALLENGE.
+    const server = f.server()
+    const client = f.client()
+    const challenge = await server.next(await client.start())
+    if (challenge.type !== 'challenge') throw new Error('no CHALLENGE')
+    const { result, work } = await workDuring(() => client.next(pad(challenge.challenge, 8193)).then(() => 'answered', (e: { code: string }) => e.code))
+    expect(result).toBe('malformed-request')
+    expect(work).toEqual(NO_WORK)
+  })
+
+  it(row('ntlm-av-pairs').test, async () => {
+    const f = fixture('NTLM')
+    const filler = (n: number): AvPair[] => Array.from({ length: n }, () => ({ id: 5, value: utf8Encode('t\0') }))
+    // Client: a CHALLENGE whose TargetInfo holds 32, then 33 pairs.
+    for (const [count, refused] of [[32, false], [33, true]] as const) {
+      const server = f.server()
+      const client = f.client()
+      const step = await server.next(await client.start())
+      if (step.type !== 'challenge') throw new Error('no CHALLENGE')
+      const genuine = decodeNtlmMessage(step.challenge) as NtlmChallenge
+      const pairs = [...genuine.targetInfo!]
+      const challenge = encodeChallenge({ ...genuine, targetInfo: [...pairs, ...filler(count - pairs.length)] })
+      const { result, work } = await workDuring(() => client.next(challenge).then(() => 'answered', (e: { code: string }) => e.code))
+      expect(result).toBe(refused ? 'malformed-request' : 'answered')
+      if (refused) expect(work['hmac']).toBe(0)
+      else expect(work['hmac']).toBeGreaterThan(0)
+    }
+    // Server: an NTLMv2 blob with 33 pairs in the AUTHENTICATE.
+    const client = f.client()
+    const { server, work } = measured(f.server())
+    const step = await server.next(await client.start())
+    if (step.type !== 'challenge') throw new Error('no CHALLENGE')
+    const genuine = decodeNtlmMessage(await client.next(step.challenge)) as NtlmAuthenticate
+    const blob = genuine.ntChallengeResponse.subarray(16)
+    const crowded = ntlmv2Blob(blob.subarray(8, 16), blob.subarray(16, 24), encodeAvPairs(filler(33)))
+    const before = work['hmac']!
+    const refused = await server.next(encodeAuthenticate({ ...genuine, ntChallengeResponse: new Uint8Array([...genuine.ntChallengeResponse.subarray(0, 16), ...crowded]) }))
+    expect(code(refused)).toBe('malformed-request')
+    expect(work['hmac']! - before).toBe(0)
+  })
+
+  const password = 'correct horse battery staple'
+  const plainCredentials = () => ({ credentials: (u: string) => (u === 'alice' ? { password } : undefined), channel: { secure: true } })
+  /** A PLAIN message of exactly `bytes` bytes (the password padded). */
+  const plainMessage = (bytes: number) => utf8Encode(`\0alice\0${password}`.padEnd(bytes, 'x'))
+
+  it(row('smtp-line').test, async () => {
+    // The response line after `AUTH PLAIN` / `334 `: 12,288 base64 characters carry 9,216 bytes.
+    for (const [line, refused] of [
+      [base64Encode(plainMessage(9216)), false],
+      [base64Encode(plainMessage(9216)) + 'AAAA', true],
+    ] as const) {
+      const spy = spyOn(plainCredentials())
+      const srv = smtp.server({ mechanisms: [plain], ...spy.options })
+      expect((await srv.receive('AUTH PLAIN')).reply.startsWith('334')).toBe(true)
+      expect(line.length).toBe(refused ? 12292 : 12288)
+      const r = await srv.receive(line)
+      if (refused) {
+        expect(r.error?.code).toBe('malformed-request')
+        expect(r.reply.startsWith('500 5.5.6')).toBe(true)
+        expect(spy.calls).toEqual({})
+      } else {
+        expect(r.error?.code).toBe('not-authorized')
+        expect(spy.calls['credentials']).toBe(1)
+      }
+    }
+    // The command line itself is bounded the same way.
+    const spy = spyOn(plainCredentials())
+    const r = await smtp.server({ mechanisms: [plain], ...spy.options }).receive(`AUTH PLAIN ${'A'.repeat(12289 - 11)}`)
+    expect(r.error?.code).toBe('malformed-request')
+    expect(spy.calls).toEqual({})
+  })
+
+  it(row('imap-pop3-line').test, async () => {
+    const cases = [
+      { name: 'imap', server: (o: object) => imap.server({ mechanisms: [plain], ...o }), command: (payload: string) => `A1 AUTHENTICATE PLAIN ${payload}` },
+      { name: 'pop3', server: (o: object) => pop3.server({ mechanisms: [plain], ...o }), command: (payload: string) => `AUTH PLAIN ${payload}` },
+    ]
+    for (const c of cases) {
+      const spy = spyOn(plainCredentials())
+      const long = c.command('A'.repeat(65537 - c.command('').length))
+      expect(long.length).toBe(65537)
+      const r = await c.server(spy.options).receive(long)
+      expect(r.error?.code, c.name).toBe('malformed-request')
+      expect(spy.calls, c.name).toEqual({})
+      const at = spyOn(plainCredentials())
+      await c.server(at.options).receive(c.command(base64Encode(utf8Encode(`\0alice\0${password}`))))
+      expect(at.calls['credentials'], c.name).toBe(1)
+    }
+  })
+
+  it(row('xmpp-element').test, async () => {
+    const NS = 'urn:ietf:params:xml:ns:xmpp-sasl'
+    const auth = (payload: string) => `<auth xmlns="${NS}" mechanism="PLAIN">${payload}</auth>`
+    const spy = spyOn(plainCredentials())
+    const over = auth('A'.repeat(131073 - auth('').length))
+    expect(over.length).toBe(131073)
+    const r = await xmpp.server({ mechanisms: [plain], ...spy.options }).receive(over)
+    expect(r.error?.code).toBe('malformed-request')
+    expect(r.reply).toContain('<malformed-request/>')
+    expect(spy.calls).toEqual({})
+    const at = spyOn(plainCredentials())
+    await xmpp.server({ mechanisms: [plain], ...at.options }).receive(auth(base64Encode(utf8Encode(`\0alice\0${password}`))))
+    expect(at.calls['credentials']).toBe(1)
+  })
+
+  it(row('xml-shape').test, () => {
+    const nested = (depth: number) => '<a>'.repeat(depth) + '</a>'.repeat(depth)
+    expect(parseXmlElement(nested(8), 1 << 20).name).toBe('a')
+    expect(() => parseXmlElement(nested(9), 1 << 20)).toThrow(expect.objectContaining({ code: 'malformed-request' }))
+    const wide = (n: number) => `<a>${'<b/>'.repeat(n - 1)}</a>`
+    expect(parseXmlElement(wide(512), 1 << 20).children.length).toBe(511)
+    expect(() => parseXmlElement(wide(513), 1 << 20)).toThrow(expect.objectContaining({ code: 'malformed-request' }))
+    // Deep nesting far past the limit is refused without exhausting the stack.
+    expect(() => parseXmlElement(nested(100000), 1 << 22)).toThrow(expect.objectContaining({ code: 'malformed-request' }))
+  })
+
+  it(row('server-line').test, async () => {
+    const profiles = [
+      { name: 'smtp', client: (c: SaslClient) => smtp.client(c), challenge: (t: string) => `334 ${t}` },
+      { name: 'imap', client: (c: SaslClient) => imap.client(c), challenge: (t: string) => `+ ${t}` },
+      { name: 'pop3', client: (c: SaslClient) => pop3.client(c), challenge: (t: string) => `+ ${t}` },
+      { name: 'xmpp', client: (c: SaslClient) => xmpp.client(c), challenge: (t: string) => `<challenge xmlns="urn:ietf:params:xml:ns:xmpp-sasl">${t}</challenge>` },
+    ]
+    for (const p of profiles) {
+      // A LOGIN client counts the challenges it is handed.
+      let handed = 0
+      const inner = fixture('LOGIN').client()
+      const counted: SaslClient = {
+        mechanism: inner.mechanism,
+        start: () => inner.start(),
+        next: (c) => (handed++, inner.next(c)),
+        finish: (d) => inner.finish(d),
+      }
+      const ex = p.client(counted)
+      await ex.begin()
+      const long = p.challenge('A'.repeat(262145 - p.challenge('').length))
+      expect(long.length).toBe(262145)
+      let refused: unknown
+      try {
+        await ex.receive(long)
+      } catch (error) {
+        refused = error
+      }
+      expect((refused as { code?: string }).code, p.name).toBe('malformed-request')
+      expect(handed, p.name).toBe(0)
+    }
   })
 })

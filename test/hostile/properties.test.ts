@@ -78,6 +78,10 @@ async function cleanRun(fixture: MechanismFixture): Promise<{ clientMessages: nu
 
 /** How a proof's value is changed: a flipped bit (the one whose code is checked), or its length. */
 type ValueChange = { kind: 'flip'; at: number; bit: number } | { kind: 'truncate'; at: number } | { kind: 'extend'; bytes: Uint8Array } | { kind: 'zero' }
+const sameLengthChange: fc.Arbitrary<ValueChange> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
+  fc.record({ kind: fc.constant('zero' as const) }),
+)
 const valueChange: fc.Arbitrary<ValueChange> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }) },
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
@@ -215,7 +219,7 @@ describe('changed proofs never authenticate', () => {
     for (const lens of fixture.proofs ?? []) {
       it(`${fixture.name}: a changed ${lens.name} (client message ${lens.message}) fails${lens.code ? ` with ${lens.code}` : ''}`, async () => {
         await fc.assert(
-          fc.asyncProperty(valueChange, async (change) => {
+          fc.asyncProperty(lens.fixedLength === true ? sameLengthChange : valueChange, async (change) => {
             const outcome = await exchange(fixture.client(), fixture.server(), { client: lensTamper(lens, change) })
             if (outcome.kind === 'success') throw new Error(`${fixture.name}: a changed ${lens.name} authenticated`)
             if (lens.code !== undefined && change.kind === 'flip') expect(outcome.error.code).toBe(lens.code)
@@ -227,7 +231,7 @@ describe('changed proofs never authenticate', () => {
     for (const lens of fixture.serverProofs ?? []) {
       it(`${fixture.name}: a changed ${lens.name} (server message ${lens.message}) is refused by the client${lens.code ? ` with ${lens.code}` : ''}`, async () => {
         await fc.assert(
-          fc.asyncProperty(valueChange, async (change) => {
+          fc.asyncProperty(lens.fixedLength === true ? sameLengthChange : valueChange, async (change) => {
             const outcome = await exchange(fixture.client(), fixture.server(), { server: lensTamper(lens, change) })
             const refusal = outcome.kind === 'success' ? outcome.clientError : outcome.error
             if (refusal === undefined) throw new Error(`${fixture.name}: the client believed a changed ${lens.name}`)

@@ -23,7 +23,7 @@ function renderings(value: unknown): string[] {
 }
 
 /** The forms a secret can take in printed output. */
-function forms(fixture: MechanismFixture): string[] {
+function forms(fixture: Pick<MechanismFixture, 'secrets' | 'secretBytes'>): string[] {
   const out = [...fixture.secrets]
   for (const bytes of fixture.secretBytes ?? []) {
     out.push(hexEncode(bytes), base64Encode(bytes).replace(/=+$/, ''), Array.from(bytes.subarray(0, 8)).join(', '))
@@ -56,20 +56,36 @@ async function drive(client: SaslClient, server: SaslServer): Promise<unknown[]>
     if (!(error instanceof SaslError)) throw error
     seen.push(error)
   }
-  // What a client and a server expose after the exchange.
+  // What a client and a server expose after the exchange (SCRAM's `keys` are handed over on
+  // purpose, for the app to cache, and are not rendered; NTLM's session keys are reachable
+  // by name but must not print).
   for (const side of [client, server] as unknown as Array<Record<string, unknown>>) {
-    for (const name of ['keys', 'serverError', 'securityLayer']) if (side[name] !== undefined) seen.push(side[name])
+    for (const name of ['serverError', 'securityLayer', 'session']) if (side[name] !== undefined) seen.push(side[name])
   }
   return seen
+}
+
+/** Key bytes reachable by name on what the exchange exposed: secrets the fixture cannot know in advance. */
+function exposedKeys(client: SaslClient, server: SaslServer): Uint8Array[] {
+  const out: Uint8Array[] = []
+  for (const side of [client, server] as unknown as Array<Record<string, Record<string, unknown> | undefined>>) {
+    const session = side['session']
+    for (const name of ['clientSigningKey', 'serverSigningKey', 'clientSealingKey', 'serverSealingKey']) {
+      const value = session?.[name]
+      if (value instanceof Uint8Array && value.length > 0) out.push(value)
+    }
+  }
+  return out
 }
 
 describe('secrets never show', () => {
   for (const fixture of fixtures.filter((f) => f.secrets.length > 0 || (f.secretBytes ?? []).length > 0)) {
     it(`${fixture.name}: success, wrong-secret and unknown-user paths`, async () => {
-      const seen = [...(await drive(fixture.client(), fixture.server()))]
+      const [client, server] = [fixture.client(), fixture.server()]
+      const seen = [...(await drive(client, server))]
       if (fixture.wrongClient) seen.push(...(await drive(fixture.wrongClient(), fixture.server())))
       if (fixture.unknownUserClient) seen.push(...(await drive(fixture.unknownUserClient(), fixture.server())))
-      const secrets = forms(fixture)
+      const secrets = [...forms(fixture), ...forms({ secrets: [], secretBytes: exposedKeys(client, server) })]
       for (const value of seen) {
         for (const text of renderings(value)) {
           for (const secret of secrets) expect(text, `${fixture.name}: ${inspect(value, { depth: 0 })}`).not.toContain(secret)
