@@ -12,12 +12,20 @@ export const API_CODES: readonly SaslErrorCode[] = [
 
 /** Runs per property; `npm run fuzz` raises it (FUZZ_RUNS, passed in by vitest.config.ts). */
 export const runs = Number((globalThis as { FUZZ_RUNS?: string }).FUZZ_RUNS ?? 60)
+/** When `npm run fuzz` must stop (ms since the epoch; FUZZ_DEADLINE), else 0. */
+const deadline = Number((globalThis as { FUZZ_DEADLINE?: string }).FUZZ_DEADLINE ?? 0)
+
+/** Under `npm run fuzz`, a property stops (without failing) when the fuzzing time is up. */
+const untilDeadline = () => (deadline > 0 ? { interruptAfterTimeLimit: Math.max(1, deadline - Date.now()), markInterruptAsFailure: false } : {})
 
 /**
  * fast-check settings of every async property: `runs` runs, and each run fails if it takes
  * longer than `timeout` ms, so a hang is a failure with a counterexample, not a stuck suite.
  */
-export const bounded = (factor = 1, timeout = 5000) => ({ numRuns: Math.max(1, Math.round(runs * factor)), timeout })
+export const bounded = (factor = 1, timeout = 5000) => ({ numRuns: Math.max(1, Math.round(runs * factor)), timeout, ...untilDeadline() })
+
+/** fast-check settings of a synchronous property (a decoder): `factor` times `runs` runs. */
+export const boundedSync = (factor = 5) => ({ numRuns: Math.max(1, Math.round(runs * factor)), ...untilDeadline() })
 
 export type Mutation =
   | { kind: 'flip'; at: number; bit: number }
