@@ -8,7 +8,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/interop/**', 'test/krb5/**'],
+    exclude: ['test/interop/**', 'test/krb5/**', 'test/slow/**'],
     testTimeout: 20000,
   },
 })

@@ -15,17 +15,26 @@ export const runs = Number((globalThis as { FUZZ_RUNS?: string }).FUZZ_RUNS ?? 6
 /** When `npm run fuzz` must stop (ms since the epoch; FUZZ_DEADLINE), else 0. */
 const deadline = Number((globalThis as { FUZZ_DEADLINE?: string }).FUZZ_DEADLINE ?? 0)
 
-/** Under `npm run fuzz`, a property stops (without failing) when the fuzzing time is up. */
-const untilDeadline = () => (deadline > 0 ? { interruptAfterTimeLimit: Math.max(1, deadline - Date.now()), markInterruptAsFailure: false } : {})
+/**
+ * `factor` times `runs` runs; under `npm run fuzz`, a property stops (without failing) when the
+ * fuzzing time is up, and one that starts after it runs once (fast-check fails a property
+ * interrupted before its first run).
+ */
+function runCount(factor: number): { numRuns: number; interruptAfterTimeLimit?: number; markInterruptAsFailure?: boolean } {
+  const numRuns = Math.max(1, Math.round(runs * factor))
+  if (deadline === 0) return { numRuns }
+  const left = deadline - Date.now()
+  return left < 500 ? { numRuns: 1 } : { numRuns, interruptAfterTimeLimit: left, markInterruptAsFailure: false }
+}
 
 /**
  * fast-check settings of every async property: `runs` runs, and each run fails if it takes
  * longer than `timeout` ms, so a hang is a failure with a counterexample, not a stuck suite.
  */
-export const bounded = (factor = 1, timeout = 5000) => ({ numRuns: Math.max(1, Math.round(runs * factor)), timeout, ...untilDeadline() })
+export const bounded = (factor = 1, timeout = 5000) => ({ ...runCount(factor), timeout })
 
 /** fast-check settings of a synchronous property (a decoder): `factor` times `runs` runs. */
-export const boundedSync = (factor = 5) => ({ numRuns: Math.max(1, Math.round(runs * factor)), ...untilDeadline() })
+export const boundedSync = (factor = 5) => runCount(factor)
 
 export type Mutation =
   | { kind: 'flip'; at: number; bit: number }

@@ -127,11 +127,7 @@ export interface NtlmServer extends SaslServer {
   readonly session: NtlmSession | undefined
 }
 
-/**
- * The NT hash an unknown user is checked against: fixed bytes rather than the hash of a dummy
- * password, so that an unknown user costs exactly what a stored hash costs (no extra MD4).
- */
-const DUMMY_NT_HASH = /* @__PURE__ */ new Uint8Array([0x5b, 0x1f, 0xd2, 0x8e, 0x37, 0xa4, 0x6c, 0x90, 0xe1, 0x0b, 0x73, 0xc8, 0x2d, 0x56, 0xf9, 0x44])
+const DUMMY_PASSWORD = 'saslkit-ntlm-unknown-user'
 const NTLMV2_MIN_RESPONSE = 16 + BLOB_AV_PAIRS + 4
 
 /** Flags the server echoes when the client asks for them (MS-NLMP §3.2.5.1.1). */
@@ -332,10 +328,17 @@ interface StoredSecret {
   readonly usable: boolean
 }
 
+/**
+ * The NT hash to verify with: the stored one, else from the plaintext password, else from a
+ * dummy. The NT hash of a password (the stored one, or the dummy) is computed on every
+ * attempt, so that every storage form and an unknown user cost the same work.
+ */
 function storedSecret(stored: StoredCredentials | undefined): StoredSecret {
+  const plaintext = typeof stored?.password === 'string' ? stored.password : undefined
+  const derived = ntHash(plaintext ?? DUMMY_PASSWORD)
   if (stored?.ntHash instanceof Uint8Array && stored.ntHash.length === 16) return { ntHash: stored.ntHash, lmHash: undefined, usable: true }
-  if (typeof stored?.password === 'string') return { ntHash: ntHash(stored.password), lmHash: lmHash(stored.password), usable: true }
-  return { ntHash: DUMMY_NT_HASH, lmHash: undefined, usable: false }
+  if (plaintext !== undefined) return { ntHash: derived, lmHash: lmHash(plaintext), usable: true }
+  return { ntHash: derived, lmHash: undefined, usable: false }
 }
 
 /** Builds an NTLM server (see {@link NtlmServerOptions}). */
