@@ -74,6 +74,16 @@ describe('limits on by default (test/hostile/limits.json)', () => {
       expect(spy.calls, f.name).toEqual({})
       expect(work, f.name).toEqual(NO_WORK)
     }
+    // The counters would see the work: a SCRAM server whose user has a plaintext password runs
+    // PBKDF2 on a genuine client-first, and an oversized one costs it nothing.
+    const scram = fixture('SCRAM-SHA-256 (plaintext password stored)')
+    const first = (await scram.client().start())!
+    expect((await workDuring(() => scram.server().next(first))).work['pbkdf2']).toBe(1)
+    const padded = new Uint8Array(65537).fill(0x78)
+    padded.set(first)
+    const oversized = await workDuring(() => scram.server().next(padded))
+    expect(code(oversized.result)).toBe('malformed-request')
+    expect(oversized.work).toEqual(NO_WORK)
     // The boundary, on PLAIN: 65,536 bytes reach the credentials lookup, and maxMessageBytes moves the limit.
     const plain = fixture('PLAIN')
     const atLimit = utf8Encode(`\0alice\0${'p'.repeat(65536 - 7)}`)
@@ -346,6 +356,106 @@ describe('limits on by default (test/hostile/limits.json)', () => {
       }
       expect((refused as { code?: string }).code, p.name).toBe('malformed-request')
       expect(handed, p.name).toBe(0)
+    }
+  })
+
+  /** A SCRAM-SHA-256 client after client-first, and the nonce a server-first must extend. */
+  async function scramClient(options: Record<string, unknown> = {}) {
+    const f = fixture('SCRAM-SHA-256')
+    const client = f.clientWith({ ...f.clientOptions(), ...options })
+    const first = new TextDecoder().decode((await client.start())!)
+    return { client, nonce: /r=([^,]+)/.exec(first)![1]! }
+  }
+  const answer = (client: SaslClient, text: string) =>
+    workDuring(() => client.next(utf8Encode(text)).then(() => 'answered', (e: { code: string }) => e.code))
+
+  it(row('scram-iterations').test, async () => {
+    const salt = 'QSXCR+Q6sek8bf92'
+    for (const [iterations, expected, pbkdf2] of [
+      [10_000_001, 'malformed-request', 0],
+      [4095, 'mechanism-too-weak', 0],
+      [4096, 'answered', 1],
+    ] as const) {
+      const { client, nonce } = await scramClient()
+      const { result, work } = await answer(client, `r=${nonce}srv,s=${salt},i=${iterations}`)
+      expect(result, String(iterations)).toBe(expected)
+      expect(work['pbkdf2'], String(iterations)).toBe(pbkdf2)
+    }
+    // The options move the bounds.
+    const tight = await scramClient({ maxIterations: 5000 })
+    expect((await answer(tight.client, `r=${tight.nonce}srv,s=${salt},i=5001`)).result).toBe('malformed-request')
+    const strict = await scramClient({ minIterations: 10000 })
+    expect((await answer(strict.client, `r=${strict.nonce}srv,s=${salt},i=9999`)).result).toBe('mechanism-too-weak')
+  })
+
+  it(row('scram-nonce').test, async () => {
+    const f = fixture('SCRAM-SHA-256')
+    for (const [length, refused] of [[1025, true], [1024, false]] as const) {
+      const spy = spyOn(f.serverOptions())
+      const { server, work } = measured(f.serverWith(spy.options))
+      const step = await server.next(utf8Encode(`n,,n=alice,r=${'x'.repeat(length)}`))
+      expect(code(step)).toBe(refused ? 'malformed-request' : 'challenge')
+      expect(spy.calls['credentials'] ?? 0).toBe(refused ? 0 : 1)
+      if (refused) expect(work['hmac']).toBe(0)
+    }
+    // Client side: the server's part is bounded too.
+    const { client, nonce } = await scramClient()
+    expect((await answer(client, `r=${nonce}${'y'.repeat(1025)},s=QSXCR+Q6sek8bf92,i=4096`)).result).toBe('malformed-request')
+  })
+
+  it(row('scram-server-first').test, async () => {
+    const { client, nonce } = await scramClient()
+    const head = `r=${nonce}srv,s=QSXCR+Q6sek8bf92,i=4096,x=`
+    const { result, work } = await answer(client, head + 'z'.repeat(65537 - head.length))
+    expect(result).toBe('malformed-request')
+    expect(work['pbkdf2']).toBe(0)
+  })
+
+  const digest = fixture('DIGEST-MD5')
+  /** A DIGEST-MD5 server that sent its challenge, with its spy and work counter. */
+  async function digestServer() {
+    const spy = spyOn(digest.serverOptions())
+    const { server, work } = measured(digest.serverWith(spy.options))
+    const challenge = await server.next(undefined)
+    if (challenge.type !== 'challenge') throw new Error('no digest-challenge')
+    const nonce = /nonce="([^"]+)"/.exec(new TextDecoder().decode(challenge.challenge))![1]!
+    const response = (extra: string) =>
+      `username="alice",realm="example.org",nonce="${nonce}",cnonce="abc",nc=00000001,qop=auth,digest-uri="imap/mail.example.org",response=0123456789abcdef0123456789abcdef${extra}`
+    return { server, spy, work, response }
+  }
+
+  it(row('digest-md5-size').test, async () => {
+    for (const [length, refused] of [[4096, true], [4095, false]] as const) {
+      const { server, spy, work, response } = await digestServer()
+      const base = response(',x="')
+      const text = base + 'y'.repeat(length - base.length - 1) + '"'
+      expect(utf8Encode(text).length).toBe(length)
+      const step = await server.next(utf8Encode(text))
+      expect(code(step), String(length)).toBe(refused ? 'malformed-request' : 'not-authorized')
+      expect(spy.calls['credentials'] ?? 0).toBe(refused ? 0 : 1)
+      if (refused) expect(work['digest']! + work['hmac']!).toBe(0)
+    }
+    // Client side: a challenge over 2047 bytes is refused before any hash.
+    for (const [length, refused] of [[2048, true], [2047, false]] as const) {
+      const client = digest.client()
+      await client.start()
+      const base = 'realm="example.org",nonce="abc",qop="auth",charset=utf-8,algorithm=md5-sess,x="'
+      const text = base + 'y'.repeat(length - base.length - 1) + '"'
+      const { result, work } = await answer(client, text)
+      expect(result, String(length)).toBe(refused ? 'malformed-request' : 'answered')
+      if (refused) expect(work['digest']).toBe(0)
+    }
+  })
+
+  it(row('digest-md5-directives').test, async () => {
+    for (const [extra, refused] of [[57, true], [56, false]] as const) {
+      // The response has 8 directives of its own: 8 + 56 = 64.
+      const { server, spy, work, response } = await digestServer()
+      const text = response(Array.from({ length: extra }, (_, i) => `,x${i}=1`).join(''))
+      const step = await server.next(utf8Encode(text))
+      expect(code(step), String(extra)).toBe(refused ? 'malformed-request' : 'not-authorized')
+      expect(spy.calls['credentials'] ?? 0).toBe(refused ? 0 : 1)
+      if (refused) expect(work['digest']! + work['hmac']!).toBe(0)
     }
   })
 })
