@@ -1,0 +1,92 @@
+// The generic part of every peer test file: for each row of the table and each direction the
+// peer supports, either two cases (right credentials succeed, wrong ones are refused) or one
+// "peer lacks it" check with its evidence. Drivers only speak their peer's protocol.
+import { describe, expect, it } from 'vitest'
+import type { Exit } from './process.js'
+import { tag, type Direction } from './matrix.js'
+import type { Case, Row } from '../rows.js'
+import type { ServerStep } from '../../../src/index.js'
+
+/** saslkit client → peer server: what the peer decided. */
+export type ToPeerOutcome =
+  | { readonly status: 'success'; /** The identity the peer reports, when it reports one. */ readonly peerIdentity?: string }
+  | { readonly status: 'refused'; /** The peer's own words. */ readonly detail: string }
+
+/** Peer client → saslkit server: saslkit's final step, and how the peer ended. */
+export interface FromPeerOutcome {
+  readonly step: ServerStep
+  readonly peerExit: Exit
+}
+
+/** Why a peer lacks a mechanism, and a check that it still does (a test, not a skip). */
+export interface Lack {
+  readonly evidence: string
+  readonly verify: () => Promise<void>
+}
+
+export interface PeerDriver {
+  /** Column name in the matrix, e.g. `gsasl`, `cyrus`, `dovecot imap`. */
+  readonly peer: string
+  /** Present when the peer has that role; `undefined` means `lack()` covers every row. */
+  readonly toPeer?: (row: Row, c: Case) => Promise<ToPeerOutcome>
+  readonly fromPeer?: (row: Row, c: Case) => Promise<FromPeerOutcome>
+  /** The evidence, when the peer lacks the row's mechanism in this direction. */
+  readonly lack: (row: Row, direction: Direction) => Lack | undefined
+  /** Peer identity checks that do not hold for a mechanism (documented quirks). */
+  readonly checksIdentity?: (row: Row) => boolean
+}
+
+/** Defines the cases of one peer for every row. */
+export function defineCells(driver: PeerDriver, rows: readonly Row[]): void {
+  const directions: Direction[] = []
+  if (driver.toPeer !== undefined) directions.push('saslkit→peer')
+  if (driver.fromPeer !== undefined) directions.push('peer→saslkit')
+  for (const row of rows) {
+    describe(row.name, () => {
+      for (const direction of directions) {
+        const where = { mechanism: row.name, peer: driver.peer, direction }
+        const lack = driver.lack(row, direction)
+        if (lack !== undefined) {
+          it(`${direction}: peer lacks it (${lack.evidence})`, async ({ task }) => {
+            tag(task, { kind: 'lack', ...where, evidence: lack.evidence })
+            await lack.verify()
+          })
+          continue
+        }
+        if (direction === 'saslkit→peer') {
+          const toPeer = driver.toPeer!
+          it(`${direction}: the right credentials succeed`, async ({ task }) => {
+            tag(task, { kind: 'cell', ...where, variant: 'ok' })
+            const outcome = await toPeer(row, row.good)
+            expect(outcome).toMatchObject({ status: 'success' })
+            if (outcome.status === 'success' && outcome.peerIdentity !== undefined && (driver.checksIdentity?.(row) ?? true)) {
+              expect(outcome.peerIdentity).toBe(row.identity)
+            }
+          })
+          it(`${direction}: the wrong ones are refused`, async ({ task }) => {
+            tag(task, { kind: 'cell', ...where, variant: 'refused' })
+            expect(await toPeer(row, row.bad)).toMatchObject({ status: 'refused' })
+          })
+        } else {
+          const fromPeer = driver.fromPeer!
+          it(`${direction}: the right credentials succeed`, async ({ task }) => {
+            tag(task, { kind: 'cell', ...where, variant: 'ok' })
+            const { step, peerExit } = await fromPeer(row, row.good)
+            if (step.type === 'failure') throw new Error(`saslkit refused: ${step.error.code} (${step.error.reason ?? step.error.message})`)
+            expect(step.type).toBe('success')
+            if (step.type === 'success') expect(step.identity.authcid).toBe(row.identity)
+            // The peer accepted the end of the exchange (it verifies the server where the mechanism can).
+            expect(peerExit.code).toBe(0)
+          })
+          it(`${direction}: the wrong ones are refused with ${row.refusedWith}`, async ({ task }) => {
+            tag(task, { kind: 'cell', ...where, variant: 'refused' })
+            const { step, peerExit } = await fromPeer(row, row.bad)
+            expect(step.type).toBe('failure')
+            if (step.type === 'failure') expect(step.error.code).toBe(row.refusedWith)
+            expect(peerExit.code).not.toBe(0)
+          })
+        }
+      }
+    })
+  }
+}

@@ -1,0 +1,140 @@
+// The interop table: one entry per saslkit mechanism. Every peer test file walks it, so adding
+// a mechanism is one `row(...)` here; each peer driver turns the neutral `Credentials` and
+// `Policy` into its own arguments, and finds out by itself whether the peer has the mechanism.
+import {
+  anonymous,
+  external,
+  login,
+  plain,
+  type ChannelBinding,
+  type Mechanism,
+  type SaslClient,
+  type SaslErrorCode,
+  type SaslServer,
+} from '../../src/index.js'
+
+/** The one account every server in the suite knows (peers get it in their generated config). */
+export const account = {
+  username: 'tim',
+  password: 'tanstaaf-Interop-7',
+  /** The realm/domain of Cyrus's sasldb, DIGEST-MD5 and friends. */
+  realm: 'example.org',
+  /** GSSAPI/DIGEST-MD5 service and host names the stdio peers are told to use. */
+  service: 'imap',
+  host: 'localhost',
+} as const
+
+export const WRONG_PASSWORD = 'not-the-password'
+
+/** What the client side presents in one case; drivers turn it into peer arguments. */
+export interface Credentials {
+  readonly username?: string
+  readonly password?: string
+  /** Act as this identity (empty or absent: as the authenticated one). */
+  readonly authzid?: string
+  /** ANONYMOUS trace. */
+  readonly trace?: string
+}
+
+/** What the server side allows in one case (peers get the same policy in their own terms). */
+export interface Policy {
+  /** ANONYMOUS logins allowed. */
+  readonly anonymous: boolean
+}
+
+export interface Case {
+  readonly client: Credentials
+  readonly policy: Policy
+}
+
+export interface Row {
+  readonly name: string
+  readonly mechanism: Mechanism<never, never>
+  /** A saslkit client presenting these credentials. */
+  newClient(credentials: Credentials): SaslClient
+  /** A saslkit server that knows {@link account} and applies this policy. */
+  newServer(policy: Policy): SaslServer
+  /** Must succeed end to end. */
+  readonly good: Case
+  /** Must be refused (wrong password, token, authzid or policy). */
+  readonly bad: Case
+  /** The code saslkit's server refuses `bad` with. */
+  readonly refusedWith: SaslErrorCode
+  /** The authcid saslkit's server reports for `good`. */
+  readonly identity: string
+  /** -PLUS rows: the synthetic binding data both sides are given. */
+  readonly channelBinding?: ChannelBinding
+}
+
+const allowAll: Policy = { anonymous: true }
+const goodPassword: Case = { client: { username: account.username, password: account.password }, policy: allowAll }
+const badPassword: Case = { client: { username: account.username, password: WRONG_PASSWORD }, policy: allowAll }
+
+/** The stored credentials lookup every saslkit server in the suite uses. */
+export const credentials = (authcid: string) => (authcid === account.username ? { password: account.password } : undefined)
+
+interface RowDefinition<C, S> {
+  readonly mechanism: Mechanism<C, S>
+  readonly client: (credentials: Credentials) => C
+  readonly server: (policy: Policy) => S
+  readonly good?: Case
+  readonly bad?: Case
+  readonly refusedWith?: SaslErrorCode
+  readonly identity?: string
+  readonly channelBinding?: ChannelBinding
+}
+
+/** One table entry. Defaults: the account's password succeeds, a wrong one is `not-authorized`. */
+function row<C, S>(definition: RowDefinition<C, S>): Row {
+  const { mechanism } = definition
+  return {
+    name: mechanism.name,
+    mechanism: mechanism as unknown as Mechanism<never, never>,
+    newClient: (c) => mechanism.client(definition.client(c)),
+    newServer: (p) => mechanism.server(definition.server(p)),
+    good: definition.good ?? goodPassword,
+    bad: definition.bad ?? badPassword,
+    refusedWith: definition.refusedWith ?? 'not-authorized',
+    identity: definition.identity ?? account.username,
+    ...(definition.channelBinding === undefined ? {} : { channelBinding: definition.channelBinding }),
+  }
+}
+
+const required = (value: string | undefined, what: string): string => {
+  if (value === undefined) throw new Error(`this case has no ${what}`)
+  return value
+}
+
+const passwordClient = (c: Credentials) => ({
+  username: required(c.username, 'username'),
+  password: required(c.password, 'password'),
+  ...(c.authzid === undefined ? {} : { authzid: c.authzid }),
+})
+
+export const rows: readonly Row[] = [
+  row({ mechanism: plain, client: passwordClient, server: () => ({ credentials }) }),
+  row({
+    mechanism: login,
+    client: (c) => ({ username: required(c.username, 'username'), password: required(c.password, 'password') }),
+    server: () => ({ credentials }),
+  }),
+  // ANONYMOUS has no secret: the refusal case is a server that does not allow anonymous logins.
+  row({
+    mechanism: anonymous,
+    client: (c) => (c.trace === undefined ? {} : { trace: c.trace }),
+    server: (p) => ({ allow: p.anonymous }),
+    good: { client: { trace: 'interop@example.org' }, policy: allowAll },
+    bad: { client: { trace: 'interop@example.org' }, policy: { anonymous: false } },
+    refusedWith: 'mechanism-too-weak',
+    identity: 'anonymous',
+  }),
+  // EXTERNAL: the transport established `tim`; asking to act as someone else is refused.
+  row({
+    mechanism: external,
+    client: (c) => (c.authzid === undefined ? {} : { authzid: c.authzid }),
+    server: () => ({ identity: account.username }),
+    good: { client: { authzid: '' }, policy: allowAll },
+    bad: { client: { authzid: 'root' }, policy: allowAll },
+    refusedWith: 'invalid-authzid',
+  }),
+]
