@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { defineCells } from './harness/cells.js'
 import { gsaslDriver, gsaslFacts } from './harness/gsasl.js'
 import { tag } from './harness/matrix.js'
+import { debianPackages } from './harness/process.js'
 import { rows } from './rows.js'
 
 const facts = await gsaslFacts()
+const packages = await debianPackages(['gsasl', 'libgsasl18'])
 
 describe('gsasl (stdio)', () => {
   it('is installed and lists its mechanisms', ({ task }) => {
@@ -15,6 +17,7 @@ describe('gsasl (stdio)', () => {
       version: facts.version,
       notes: [
         'stdio: `gsasl --server` / `gsasl --client`, one base64 line per token',
+        ...(packages === '' ? [] : [`Debian: ${packages}`]),
         `client mechanisms: ${facts.clientMechanisms.join(' ')}`,
         `server mechanisms: ${facts.serverMechanisms.join(' ')}`,
       ],

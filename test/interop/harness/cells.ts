@@ -41,10 +41,10 @@ export function defineCells(driver: PeerDriver, rows: readonly Row[]): void {
   const directions: Direction[] = []
   if (driver.toPeer !== undefined) directions.push('saslkit→peer')
   if (driver.fromPeer !== undefined) directions.push('peer→saslkit')
-  for (const row of rows) {
+  rows.forEach((row, order) => {
     describe(row.name, () => {
       for (const direction of directions) {
-        const where = { mechanism: row.name, peer: driver.peer, direction }
+        const where = { mechanism: row.name, order, peer: driver.peer, direction }
         const lack = driver.lack(row, direction)
         if (lack !== undefined) {
           it(`${direction}: peer lacks it (${lack.evidence})`, async ({ task }) => {
@@ -88,5 +88,5 @@ export function defineCells(driver: PeerDriver, rows: readonly Row[]): void {
         }
       }
     })
-  }
+  })
 }

@@ -167,9 +167,9 @@ export async function gsaslToSaslkit(row: Row, c: Case): Promise<FromPeerOutcome
 }
 
 /** ANONYMOUS and EXTERNAL need server callbacks the gsasl CLI does not have. */
-const serverCallbackProperty: Readonly<Record<string, string>> = {
-  ANONYMOUS: '502', // GSASL_VALIDATE_ANONYMOUS
-  EXTERNAL: '501', // GSASL_VALIDATE_EXTERNAL
+const serverCallbackProperty: Readonly<Record<string, { number: string; name: string }>> = {
+  ANONYMOUS: { number: '502', name: 'GSASL_VALIDATE_ANONYMOUS' },
+  EXTERNAL: { number: '501', name: 'GSASL_VALIDATE_EXTERNAL' },
 }
 
 async function probeMissingServerCallback(row: Row, property: string): Promise<void> {
@@ -206,8 +206,8 @@ export function gsaslDriver(facts: GsaslFacts): PeerDriver {
     const property = serverCallbackProperty[row.name]
     if (direction === 'saslkit→peer' && property !== undefined) {
       return {
-        evidence: `the gsasl CLI has no server callback for it: \`warning: mechanism requested unsupported property \\\`${property}'\`, then \`mechanism error: No callback specified by caller\``,
-        verify: () => probeMissingServerCallback(row, property),
+        evidence: `the gsasl CLI has no server callback for it: it warns "mechanism requested unsupported property ${property.number}" (${property.name}), then fails "No callback specified by caller"`,
+        verify: () => probeMissingServerCallback(row, property.number),
       }
     }
     return undefined

@@ -8,6 +8,8 @@ export type Direction = 'saslkit→peer' | 'peer→saslkit'
 export interface CellMeta {
   readonly kind: 'cell'
   readonly mechanism: string
+  /** The row's place in the table (the matrix keeps the table's order). */
+  readonly order: number
   /** Column group, e.g. `gsasl`, `cyrus`, `dovecot imap`. */
   readonly peer: string
   readonly direction: Direction
@@ -18,6 +20,7 @@ export interface CellMeta {
 export interface LackMeta {
   readonly kind: 'lack'
   readonly mechanism: string
+  readonly order: number
   readonly peer: string
   readonly direction: Direction
   /** The peer's own words or listing that shows it lacks the mechanism. */
@@ -49,5 +52,8 @@ export function readTag(meta: object): InteropMeta | undefined {
   return (meta as { interop?: InteropMeta }).interop
 }
 
-/** The peers whose columns make a complete report (docs/interop.md is written only then). */
+/** The peers whose results make a complete report (docs/interop.md is written only then). */
 export const REPORTED_PEERS = ['gsasl', 'cyrus', 'dovecot'] as const
+
+/** Column order of the matrix: by peer (this order, then alphabetical), saslkit→peer first. */
+export const PEER_ORDER = ['gsasl', 'gsasl imap', 'gsasl smtp', 'cyrus', 'dovecot imap', 'dovecot imap STARTTLS', 'dovecot pop3', 'dovecot pop3 STARTTLS', 'dovecot submission', 'dovecot submission STARTTLS']

@@ -296,3 +296,10 @@ export function freePort(): Promise<number> {
     })
   })
 }
+
+/** `package version` of the Debian packages a peer comes from (empty off Debian). */
+export async function debianPackages(names: readonly string[]): Promise<string> {
+  const result = await run('dpkg-query', ['-W', '-f', '${Package} ${Version}\\n', ...names]).catch(() => undefined)
+  if (result === undefined || result.code !== 0) return ''
+  return result.stdout.trim().split('\n').join(', ')
+}

@@ -1,9 +1,9 @@
 // Builds the interop matrix (mechanism × peer × direction: ok / fail / peer lacks it) from the
 // tests' meta tags, prints it after the run and writes docs/interop.md with the peer versions.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Reporter, TestCase, TestModule } from 'vitest/node'
-import { readTag, REPORTED_PEERS, type Direction, type PeerMeta } from './matrix.js'
+import { PEER_ORDER, readTag, REPORTED_PEERS, type Direction, type PeerMeta } from './matrix.js'
 
 type CellState = 'ok' | 'fail' | 'peer lacks it'
 
@@ -19,7 +19,7 @@ const columnLabel = (peer: string, direction: Direction): string =>
   direction === 'saslkit→peer' ? `saslkit → ${peer}` : `${peer} → saslkit`
 
 export default class InteropMatrixReporter implements Reporter {
-  readonly #mechanisms: string[] = []
+  readonly #mechanisms = new Map<string, number>()
   readonly #columns: Array<{ peer: string; direction: Direction }> = []
   readonly #cells = new Map<string, Cell>()
   readonly #peers = new Map<string, PeerMeta & { passed: boolean }>()
@@ -32,7 +32,7 @@ export default class InteropMatrixReporter implements Reporter {
       this.#peers.set(meta.peer, { ...meta, passed: state === 'passed' })
       return
     }
-    if (!this.#mechanisms.includes(meta.mechanism)) this.#mechanisms.push(meta.mechanism)
+    this.#mechanisms.set(meta.mechanism, meta.order)
     if (!this.#columns.some((c) => c.peer === meta.peer && c.direction === meta.direction)) {
       this.#columns.push({ peer: meta.peer, direction: meta.direction })
     }
@@ -49,7 +49,7 @@ export default class InteropMatrixReporter implements Reporter {
   }
 
   onTestRunEnd(_modules: ReadonlyArray<TestModule>): void {
-    if (this.#cells.size === 0 && this.#peers.size === 0) return
+    if (this.#cells.size === 0) return
     const { table, evidence } = this.#render()
     process.stdout.write(`\nInterop matrix (mechanism × peer × direction)\n\n${table}\n`)
     const missing = REPORTED_PEERS.filter((peer) => !this.#peers.has(peer))
@@ -68,11 +68,16 @@ export default class InteropMatrixReporter implements Reporter {
   }
 
   #render(): { table: string; evidence: string[] } {
-    const header = ['mechanism', ...this.#columns.map((c) => columnLabel(c.peer, c.direction))]
+    const rank = (peer: string) => (PEER_ORDER.includes(peer) ? PEER_ORDER.indexOf(peer) : PEER_ORDER.length)
+    const columns = [...this.#columns].sort(
+      (a, b) => rank(a.peer) - rank(b.peer) || a.peer.localeCompare(b.peer) || (a.direction === 'saslkit→peer' ? -1 : 1),
+    )
+    const mechanisms = [...this.#mechanisms].sort((a, b) => a[1] - b[1]).map(([name]) => name)
+    const header = ['mechanism', ...columns.map((c) => columnLabel(c.peer, c.direction))]
     const evidence: string[] = []
-    const rows = this.#mechanisms.map((mechanism) => [
+    const rows = mechanisms.map((mechanism) => [
       mechanism,
-      ...this.#columns.map((column) => {
+      ...columns.map((column) => {
         const cell = this.#cells.get(`${mechanism}|${column.peer}|${column.direction}`)
         const state = this.#state(cell)
         if (state === undefined) return '—'
@@ -89,6 +94,12 @@ export default class InteropMatrixReporter implements Reporter {
 
   #document(table: string, evidence: string[]): string {
     const peers = [...this.#peers.values()].sort((a, b) => a.peer.localeCompare(b.peer))
+    let system = 'unknown system'
+    try {
+      system = /^PRETTY_NAME="?([^"\n]+)"?/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? system
+    } catch {
+      // not Linux: leave it unknown
+    }
     return [
       '# Interoperability',
       '',
@@ -100,6 +111,8 @@ export default class InteropMatrixReporter implements Reporter {
       'it needs has not landed yet).',
       '',
       '## Peers',
+      '',
+      `On ${system}, Node ${process.version}.`,
       '',
       '| peer | version | notes |',
       '| --- | --- | --- |',
