@@ -58,6 +58,7 @@ export class PeerProcess {
   #stderr = ''
   #stderrScanned = 0
   #markerFrom = 0
+  #traced = false
   /** Every stdout line and every line written, in order: the transcript shown on failure. */
   readonly transcript: string[] = []
 
@@ -182,8 +183,12 @@ export class PeerProcess {
     return result
   }
 
-  /** Stops the peer by its PID. */
+  /** Stops the peer by its PID (and, with INTEROP_TRACE=1, prints what was said). */
   stop(): void {
+    if (process.env.INTEROP_TRACE === '1' && !this.#traced) {
+      this.#traced = true
+      process.stderr.write(`--- ${this.command}\n${this.transcript.join('\n')}\n${this.#stderr}\n`)
+    }
     if (!running.has(this.pid)) return
     try {
       process.kill(this.pid, 'SIGKILL')
