@@ -8,6 +8,8 @@ export const entries = [
   { name: 'login', source: 'src/mechanisms/login.ts' },
   { name: 'anonymous', source: 'src/mechanisms/anonymous.ts' },
   { name: 'external', source: 'src/mechanisms/external.ts' },
+  { name: 'oauth', source: 'src/mechanisms/oauth.ts' },
+  { name: 'oauth1', source: 'src/mechanisms/oauth1.ts' },
 ]
 
 /** Subpath as users import it: 'saslkit' or 'saslkit/<name>'. */

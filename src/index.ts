@@ -16,5 +16,16 @@ export { anonymous } from './mechanisms/anonymous.js'
 export type { AnonymousClientOptions, AnonymousServerOptions } from './mechanisms/anonymous.js'
 export { external } from './mechanisms/external.js'
 export type { ExternalClientOptions, ExternalServerOptions } from './mechanisms/external.js'
+export { oauthBearer, xoauth2 } from './mechanisms/oauth.js'
+export type { OAuthClientOptions, OAuthError, OAuthServerOptions, OAuthTokenRequest, OAuthTokenResult, TokenSource } from './mechanisms/oauth.js'
+export { oauth10a, xoauth } from './mechanisms/oauth1.js'
+export type {
+  OAuth10aClientOptions,
+  OAuth1Secrets,
+  OAuth1ServerOptions,
+  OAuth1SigningOptions,
+  OAuth1TokenRequest,
+  XOAuthClientOptions,
+} from './mechanisms/oauth1.js'
 export { deriveCredentials, formatPasswordScheme, parsePasswordScheme } from './credentials.js'
 export type { DeriveOptions, PasswordScheme } from './credentials.js'

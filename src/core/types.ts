@@ -98,6 +98,12 @@ export interface SaslClient {
   finish(additionalData?: Uint8Array): Promise<void>
   /** After success with a GSSAPI integrity/confidentiality layer. */
   readonly securityLayer?: SecurityLayer
+  /**
+   * The error a server reported in a challenge before failing (the OAuth mechanisms' JSON,
+   * RFC 7628 §3.2.2), parsed. A profile that receives the failure reply copies it into the
+   * `details` of the `SaslError` it throws.
+   */
+  readonly serverError?: Readonly<Record<string, unknown>> | undefined
 }
 
 /**

@@ -1,0 +1,253 @@
+/**
+ * OAUTHBEARER (RFC 7628) and XOAUTH2 (the format Google and Microsoft document): an OAuth
+ * 2.0 bearer token in the initial response. A bearer token is replayable, so both are
+ * `plaintext` in their traits: use them only over TLS. XOAUTH2 is legacy; prefer OAUTHBEARER
+ * where the server offers it.
+ *
+ * When the server refuses the token it sends a JSON error as a challenge (RFC 7628 §3.2.2);
+ * the client answers the dummy response and keeps the parsed JSON as `serverError`, which
+ * the profile puts in the `details` of the `SaslError` it throws (so the app can refresh
+ * the token and retry with a new client).
+ *
+ * @module saslkit/oauth
+ */
+import { SaslError } from '../core/errors.js'
+import { checkIdentityLength } from '../core/server.js'
+import type { Mechanism, ServerOptions, ServerStep } from '../core/types.js'
+import { encodeGs2Header, parseGs2Header } from '../codec/gs2.js'
+import { utf8Decode } from '../codec/utf8.js'
+import {
+  KVSEP,
+  OAuthClientBase,
+  OAuthServerBase,
+  checkClientPort,
+  checkClientValue,
+  concludeToken,
+  dummyResponse,
+  encodeKvMessage,
+  parseBearer,
+  parseKvPairs,
+  parsePort,
+  resolveToken,
+  type OAuthError,
+  type OAuthTokenRequest,
+  type OAuthTokenResult,
+  type Refusal,
+  type TokenSource,
+} from './oauth-framing.js'
+
+export type { OAuthError, OAuthTokenRequest, OAuthTokenResult, TokenSource } from './oauth-framing.js'
+
+/**
+ * OAUTHBEARER and XOAUTH2 client options.
+ *
+ * @example
+ * ```ts
+ * const options: OAuthClientOptions = {
+ *   username: 'user@example.com',
+ *   token: async () => (await refreshAccessToken()).access_token, // called once per exchange
+ *   host: 'imap.example.com',
+ *   port: 993,
+ * }
+ * ```
+ */
+export interface OAuthClientOptions {
+  /** The account: OAUTHBEARER's GS2 `a=` (unless `authzid` is given), XOAUTH2's `user=`. */
+  readonly username: string
+  /**
+   * The access token, or a function giving it, called once per exchange at `start()`. An
+   * empty token sends an empty `auth=`, which asks the server for the scope it needs
+   * (RFC 7628 §4.3).
+   */
+  readonly token: TokenSource
+  /** Act as this identity (OAUTHBEARER `a=`, XOAUTH2 `user=`); `''` omits OAUTHBEARER's `a=`. */
+  readonly authzid?: string
+  /** OAUTHBEARER `host=`: the name of the server connected to. XOAUTH2 has no such field. */
+  readonly host?: string
+  /** OAUTHBEARER `port=`: the port connected to. XOAUTH2 has no such field. */
+  readonly port?: number
+}
+
+/**
+ * OAUTHBEARER and XOAUTH2 server options: `validateToken` decides who a token belongs to.
+ * With `credentials`, the account of that `authcid` must also exist (else the client gets
+ * the same error as for a bad token) and may be `disabled`.
+ *
+ * @example
+ * ```ts
+ * const options: OAuthServerOptions = {
+ *   validateToken: async ({ token, host }) => {
+ *     const info = await introspect(token)
+ *     if (!info.active) return { error: { status: 'invalid_token', scope: 'mail' } }
+ *     return { authcid: info.sub, claims: { scope: info.scope } }
+ *   },
+ * }
+ * ```
+ */
+export interface OAuthServerOptions extends ServerOptions {
+  /** Checks the token (sync or async); an `error` answer is sent to the client as the JSON challenge. */
+  validateToken(request: OAuthTokenRequest): OAuthTokenResult | Promise<OAuthTokenResult>
+}
+
+const BEARER_ERROR: OAuthError = { status: 'invalid_token' }
+// What Gmail answers an XOAUTH2 client whose token it refuses.
+const XOAUTH2_ERROR: OAuthError = { status: '401', schemes: 'bearer' }
+/** Control characters have no place in an identity, even where saslname escaping would carry them. */
+const CONTROL = /[\x00-\x1f\x7f]/
+
+function tokenSource(mechanism: string, token: unknown): TokenSource {
+  if (typeof token !== 'string' && typeof token !== 'function') {
+    throw new SaslError('protocol-violation', `${mechanism}: token must be a string or a function`)
+  }
+  return token as TokenSource
+}
+
+function requireValidateToken(options: OAuthServerOptions, mechanism: string): void {
+  if (typeof options.validateToken !== 'function') throw new SaslError('protocol-violation', `${mechanism} server needs validateToken()`)
+}
+
+function malformed(mechanism: string, message: string): SaslError {
+  return new SaslError('malformed-request', `${mechanism}: ${message}`)
+}
+
+class OAuthBearerClient extends OAuthClientBase {
+  readonly mechanism = 'OAUTHBEARER'
+  readonly #gs2Header: string
+  readonly #pairs: Array<readonly [string, string]> = []
+  readonly #token: TokenSource
+
+  constructor(options: OAuthClientOptions) {
+    super(dummyResponse.kvsep)
+    const username = checkClientValue(this.mechanism, options.username, 'username')
+    const authzid = options.authzid === undefined ? username : checkClientValue(this.mechanism, options.authzid, 'authzid', { allowEmpty: true })
+    // RFC 7628 §3.1 + RFC 5801 §4: `n,a=<saslname>,` — Gmail and Dovecot need the a=.
+    this.#gs2Header = encodeGs2Header({ flag: 'n', authzid })
+    if (options.host !== undefined) this.#pairs.push(['host', checkClientValue(this.mechanism, options.host, 'host')])
+    if (options.port !== undefined) this.#pairs.push(['port', String(checkClientPort(this.mechanism, options.port))])
+    this.#token = tokenSource(this.mechanism, options.token)
+  }
+
+  protected async onStart(): Promise<Uint8Array> {
+    const token = await resolveToken(this.mechanism, this.#token)
+    // RFC 7628 §3.1: gs2-header kvsep *kvpair kvsep; auth= carries the HTTP Authorization value.
+    return encodeKvMessage(this.#gs2Header + KVSEP, [...this.#pairs, ['auth', token === '' ? '' : `Bearer ${token}`]])
+  }
+}
+
+class XOAuth2Client extends OAuthClientBase {
+  readonly mechanism = 'XOAUTH2'
+  readonly #user: string
+  readonly #token: TokenSource
+
+  constructor(options: OAuthClientOptions) {
+    // Google: after an error challenge the client sends an empty response.
+    super(dummyResponse.empty)
+    const username = checkClientValue(this.mechanism, options.username, 'username')
+    this.#user = options.authzid === undefined || options.authzid === '' ? username : checkClientValue(this.mechanism, options.authzid, 'authzid')
+    this.#token = tokenSource(this.mechanism, options.token)
+  }
+
+  protected async onStart(): Promise<Uint8Array> {
+    const token = await resolveToken(this.mechanism, this.#token)
+    // Google's format: base64("user=" User "^Aauth=Bearer " Token "^A^A").
+    return encodeKvMessage('', [
+      ['user', this.#user],
+      ['auth', token === '' ? '' : `Bearer ${token}`],
+    ])
+  }
+}
+
+class OAuthBearerServer extends OAuthServerBase {
+  readonly mechanism = 'OAUTHBEARER'
+  readonly #options: OAuthServerOptions
+
+  constructor(options: OAuthServerOptions) {
+    super(options.maxMessageBytes, dummyResponse.kvsep)
+    requireValidateToken(options, this.mechanism)
+    this.#options = { ...options }
+  }
+
+  protected async authenticate(message: Uint8Array): Promise<ServerStep | Refusal> {
+    const text = utf8Decode(message)
+    // RFC 7628 §3.1: the lone kvsep "is only valid" after an error.
+    if (text === KVSEP) throw malformed(this.mechanism, 'the dummy response came first')
+    // RFC 5801 §4 via RFC 7628 §3.1: `n,` or `y,` and an optional `a=`; §4.4's `n,user=` is refused here.
+    const { header, rest } = parseGs2Header(text)
+    if (header.flag === 'p') throw malformed(this.mechanism, 'OAUTHBEARER has no channel binding')
+    const authzid = header.authzid ?? ''
+    if (CONTROL.test(authzid)) throw malformed(this.mechanism, 'invalid authzid')
+    checkIdentityLength(authzid, 'authzid')
+    if (!rest.startsWith(KVSEP)) throw malformed(this.mechanism, 'no %x01 after the GS2 header')
+    const pairs = parseKvPairs(this.mechanism, rest.slice(1))
+    const token = parseBearer(this.mechanism, pairs.get('auth'))
+    const host = pairs.get('host')
+    const port = parsePort(this.mechanism, pairs.get('port'))
+    const request: OAuthTokenRequest = {
+      mechanism: this.mechanism,
+      token,
+      authzid,
+      username: authzid,
+      ...(host === undefined ? {} : { host }),
+      ...(port === undefined ? {} : { port }),
+    }
+    return concludeToken(this.#options, request, BEARER_ERROR, true)
+  }
+}
+
+class XOAuth2Server extends OAuthServerBase {
+  readonly mechanism = 'XOAUTH2'
+  readonly #options: OAuthServerOptions
+
+  constructor(options: OAuthServerOptions) {
+    super(options.maxMessageBytes, dummyResponse.empty)
+    requireValidateToken(options, this.mechanism)
+    this.#options = { ...options }
+  }
+
+  protected async authenticate(message: Uint8Array): Promise<ServerStep | Refusal> {
+    const pairs = parseKvPairs(this.mechanism, utf8Decode(message))
+    const user = pairs.get('user')
+    if (user === undefined || user === '') throw malformed(this.mechanism, 'missing user=')
+    if (CONTROL.test(user)) throw malformed(this.mechanism, 'invalid user=')
+    checkIdentityLength(user, 'user')
+    const token = parseBearer(this.mechanism, pairs.get('auth'))
+    // user= names the mailbox: it is the requested identity, checked against the token's owner.
+    return concludeToken(this.#options, { mechanism: this.mechanism, token, authzid: user, username: user }, XOAUTH2_ERROR, true)
+  }
+}
+
+/**
+ * The OAUTHBEARER mechanism (RFC 7628): `n,a=<user>,^Ahost=…^Aport=…^Aauth=Bearer <token>^A^A`.
+ * Strength 60; plaintext (a bearer token is replayable), so `negotiate()` and the profiles
+ * use it only on a protected channel.
+ *
+ * @example
+ * ```ts
+ * const client = oauthBearer.client({ username: 'user@example.com', token: accessToken, host: 'imap.example.com', port: 993 })
+ * const server = oauthBearer.server({ validateToken: ({ token }) => (token === accessToken ? { authcid: 'user@example.com' } : { error: { status: 'invalid_token' } }) })
+ * const step = await server.next(await client.start()) // { type: 'success', … }
+ * ```
+ */
+export const oauthBearer: Mechanism<OAuthClientOptions, OAuthServerOptions> = {
+  name: 'OAUTHBEARER',
+  traits: { clientFirst: true, plaintext: true, mutual: false, channelBinding: false, strength: 60, legacy: false },
+  client: (options) => new OAuthBearerClient(options),
+  server: (options) => new OAuthBearerServer(options),
+}
+
+/**
+ * The XOAUTH2 mechanism (Google's and Microsoft's format): `user=<user>^Aauth=Bearer <token>^A^A`.
+ * Strength 55; legacy (OAUTHBEARER is its standard successor) and plaintext.
+ *
+ * @example
+ * ```ts
+ * const client = xoauth2.client({ username: 'someuser@gmail.com', token: () => refreshAccessToken() })
+ * const initial = await client.start() // 'user=someuser@gmail.com\x01auth=Bearer ya29.…\x01\x01'
+ * ```
+ */
+export const xoauth2: Mechanism<OAuthClientOptions, OAuthServerOptions> = {
+  name: 'XOAUTH2',
+  traits: { clientFirst: true, plaintext: true, mutual: false, channelBinding: false, strength: 55, legacy: true },
+  client: (options) => new XOAuth2Client(options),
+  server: (options) => new XOAuth2Server(options),
+}
