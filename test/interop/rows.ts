@@ -5,7 +5,11 @@ import {
   anonymous,
   external,
   login,
+  oauth10a,
+  oauthBearer,
   plain,
+  xoauth,
+  xoauth2,
   type ChannelBinding,
   type Mechanism,
   type SaslClient,
@@ -22,7 +26,16 @@ export const account = {
   /** GSSAPI/DIGEST-MD5 service and host names the stdio peers are told to use. */
   service: 'imap',
   host: 'localhost',
+  /** What the OAuth servers accept: a bearer token, and OAuth 1.0a consumer and token secrets. */
+  oauth: {
+    token: 'interop-access-token-7',
+    consumerKey: 'interop-consumer',
+    consumerSecret: 'interop-consumer-secret',
+    tokenSecret: 'interop-token-secret',
+  },
 } as const
+
+export const WRONG_TOKEN = 'revoked-access-token'
 
 export const WRONG_PASSWORD = 'not-the-password'
 
@@ -34,6 +47,8 @@ export interface Credentials {
   readonly authzid?: string
   /** ANONYMOUS trace. */
   readonly trace?: string
+  /** OAuth access token (OAuth 1.0a: `oauth_token`). */
+  readonly token?: string
 }
 
 /** What the server side allows in one case (peers get the same policy in their own terms). */
@@ -105,6 +120,24 @@ const required = (value: string | undefined, what: string): string => {
   return value
 }
 
+const goodToken: Case = { client: { username: account.username, token: account.oauth.token }, policy: allowAll }
+const badToken: Case = { client: { username: account.username, token: WRONG_TOKEN }, policy: allowAll }
+
+/** OAuth 2.0 servers: the account's token belongs to the account, any other is invalid. */
+const bearerServer = () => ({
+  validateToken: ({ token }: { token: string }) =>
+    token === account.oauth.token ? { authcid: account.username } : { error: { status: 'invalid_token', scope: 'mail' } },
+})
+
+/** OAuth 1.0a servers: secrets for the account's consumer and token, then its owner. */
+const oauth1Server = () => ({
+  secrets: ({ consumerKey, token }: { consumerKey: string; token: string }) =>
+    consumerKey === account.oauth.consumerKey && token === account.oauth.token
+      ? { consumerSecret: account.oauth.consumerSecret, tokenSecret: account.oauth.tokenSecret }
+      : undefined,
+  validateToken: () => ({ authcid: account.username }),
+})
+
 const passwordClient = (c: Credentials) => ({
   username: required(c.username, 'username'),
   password: required(c.password, 'password'),
@@ -136,5 +169,48 @@ export const rows: readonly Row[] = [
     good: { client: { authzid: '' }, policy: allowAll },
     bad: { client: { authzid: 'root' }, policy: allowAll },
     refusedWith: 'invalid-authzid',
+  }),
+  row({
+    mechanism: oauthBearer,
+    client: (c) => ({ username: required(c.username, 'username'), token: required(c.token, 'token'), host: account.host, port: 143 }),
+    server: bearerServer,
+    good: goodToken,
+    bad: badToken,
+  }),
+  row({
+    mechanism: xoauth2,
+    client: (c) => ({ username: required(c.username, 'username'), token: required(c.token, 'token') }),
+    server: bearerServer,
+    good: goodToken,
+    bad: badToken,
+  }),
+  row({
+    mechanism: oauth10a,
+    client: (c) => ({
+      username: required(c.username, 'username'),
+      host: account.host,
+      port: 143,
+      consumerKey: account.oauth.consumerKey,
+      consumerSecret: account.oauth.consumerSecret,
+      token: required(c.token, 'token'),
+      tokenSecret: account.oauth.tokenSecret,
+    }),
+    server: oauth1Server,
+    good: goodToken,
+    bad: badToken,
+  }),
+  row({
+    mechanism: xoauth,
+    client: (c) => ({
+      username: required(c.username, 'username'),
+      protocol: account.service,
+      consumerKey: account.oauth.consumerKey,
+      consumerSecret: account.oauth.consumerSecret,
+      token: required(c.token, 'token'),
+      tokenSecret: account.oauth.tokenSecret,
+    }),
+    server: oauth1Server,
+    good: goodToken,
+    bad: badToken,
   }),
 ]

@@ -74,6 +74,7 @@ export default class InteropMatrixReporter implements Reporter {
     )
     const mechanisms = [...this.#mechanisms].sort((a, b) => a[1] - b[1]).map(([name]) => name)
     const header = ['mechanism', ...columns.map((c) => columnLabel(c.peer, c.direction))]
+    // One footnote per distinct piece of evidence, numbered in table order.
     const evidence: string[] = []
     const rows = mechanisms.map((mechanism) => [
       mechanism,
@@ -82,8 +83,9 @@ export default class InteropMatrixReporter implements Reporter {
         const state = this.#state(cell)
         if (state === undefined) return '—'
         if (state === 'peer lacks it' && cell?.lack !== undefined) {
-          evidence.push(`${mechanism}, ${columnLabel(column.peer, column.direction)}: ${cell.lack.evidence}`)
-          return `peer lacks it [${evidence.length}]`
+          const text = `${columnLabel(column.peer, column.direction)}: ${cell.lack.evidence}`
+          if (!evidence.includes(text)) evidence.push(text)
+          return `peer lacks it [${evidence.indexOf(text) + 1}]`
         }
         return state
       }),
