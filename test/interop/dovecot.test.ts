@@ -3,19 +3,23 @@
 // advertises what it was configured with, in clear and after STARTTLS.
 import { afterAll, describe, expect, it } from 'vitest'
 import { advertised, startDovecot } from './harness/dovecot.js'
+import { startIntrospection } from './harness/introspection.js'
 import { LineSocket } from './harness/lines.js'
 import { tag } from './harness/matrix.js'
 import { debianPackages, makeTempDir, removeTempDir } from './harness/process.js'
 import { account, rows } from './rows.js'
 
 const dir = await makeTempDir('dovecot')
+const introspection = await startIntrospection({ token: account.oauth.token, username: account.username })
 const dovecot = await startDovecot(
   dir,
   rows.map((row) => row.name),
+  { introspectionUrl: introspection.url },
 )
 const packages = await debianPackages(['dovecot-core', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-submissiond', 'dovecot-gssapi'])
 afterAll(async () => {
   await dovecot.stop()
+  await introspection.close()
   await removeTempDir(dir)
 })
 
@@ -59,7 +63,7 @@ describe('Dovecot', () => {
 
   for (const protocol of ['imap', 'pop3', 'submission'] as const) {
     it(`${protocol} advertises its mechanisms in clear and after STARTTLS`, async () => {
-      const seen = await advertised(dovecot.ports[protocol], protocol, { ca: dovecot.ca })
+      const seen = await advertised(dovecot.ports[protocol], protocol, { ca: dovecot.pki.ca })
       expect(seen.starttls).toBe(true)
       expect([...seen.mechanisms].sort()).toEqual([...expectedFor(protocol)].sort())
       expect([...(seen.tlsMechanisms ?? [])].sort()).toEqual([...expectedFor(protocol)].sort())

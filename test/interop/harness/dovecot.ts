@@ -27,8 +27,8 @@ export interface Dovecot {
   readonly mechanisms: readonly string[]
   /** Mechanisms the build refused, with the log line that says so. */
   readonly lacking: ReadonlyMap<string, string>
-  /** The server certificate (PEM), to trust on STARTTLS. */
-  readonly ca: string
+  /** The CA to trust on STARTTLS, and the account's client certificate for EXTERNAL. */
+  readonly pki: Pki
   readonly dir: string
   /** Accounts and processes: who the login and internal services run as. */
   readonly users: { readonly login: string; readonly internal: string }
@@ -67,18 +67,47 @@ async function serviceIds(): Promise<Ids> {
   return { login: 'dovenull', internal: 'dovecot', mailUid: internal.uid, mailGid: internal.gid }
 }
 
-async function makeCertificate(dir: string): Promise<{ cert: string; key: string }> {
-  const cert = join(dir, 'server.crt')
-  const key = join(dir, 'server.key')
-  const made = await run('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert,
-  ], { timeoutMs: 30_000 })
-  if (made.code !== 0) throw new Error(`openssl req failed: ${made.stderr}`)
-  return { cert, key }
+/** PEM files of a throwaway CA, the server's certificate and the account's client certificate. */
+export interface Pki {
+  readonly ca: string
+  readonly serverCert: string
+  readonly serverKey: string
+  /** CN = the account's username: Dovecot's EXTERNAL takes the username from it. */
+  readonly clientCert: string
+  readonly clientKey: string
 }
 
-function config(dir: string, ids: Ids, ports: DovecotPorts, mechanisms: readonly string[], tls: { cert: string; key: string }, root: boolean): string {
+async function openssl(args: readonly string[]): Promise<void> {
+  const result = await run('openssl', args, { timeoutMs: 30_000 })
+  if (result.code !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${result.stderr}`)
+}
+
+/** A CA and two certificates it signs (server: localhost/127.0.0.1; client: the account), under `dir`. */
+export async function makePki(dir: string): Promise<Pki> {
+  const path = (name: string) => join(dir, name)
+  const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+  await openssl(['req', '-x509', ...ecKey, '-days', '2', '-subj', '/CN=saslkit interop CA', '-addext', 'basicConstraints=critical,CA:TRUE',
+    '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-keyout', path('ca.key'), '-out', path('ca.crt')])
+  const issue = async (name: string, subject: string, extensions: string, serial: string) => {
+    await writeFile(path(`${name}.ext`), `${extensions}\n`)
+    await openssl(['req', ...ecKey, '-subj', subject, '-keyout', path(`${name}.key`), '-out', path(`${name}.csr`)])
+    await openssl(['x509', '-req', '-in', path(`${name}.csr`), '-CA', path('ca.crt'), '-CAkey', path('ca.key'), '-set_serial', serial,
+      '-days', '2', '-extfile', path(`${name}.ext`), '-out', path(`${name}.crt`)])
+    await chmod(path(`${name}.key`), 0o600)
+  }
+  await issue('server', '/CN=localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth', '2')
+  await issue('client', `/CN=${account.username}`, 'extendedKeyUsage=clientAuth', '3')
+  const read = (name: string) => readFile(path(name), 'utf8')
+  return { ca: await read('ca.crt'), serverCert: path('server.crt'), serverKey: path('server.key'), clientCert: await read('client.crt'), clientKey: await read('client.key') }
+}
+
+/** Optional parts of the configuration. */
+export interface DovecotOptions {
+  /** OAUTHBEARER/XOAUTH2: Dovecot's oauth2 passdb asks this RFC 7662 endpoint (POST). */
+  readonly introspectionUrl?: string
+}
+
+function config(dir: string, ids: Ids, ports: DovecotPorts, mechanisms: readonly string[], pki: Pki, root: boolean, options: DovecotOptions): string {
   // Non-root Dovecot cannot chroot its login processes.
   const chroot = root ? '' : '  chroot =\n'
   const login = (service: string, listener: string, port: number, tlsListener?: string) =>
@@ -108,14 +137,34 @@ function config(dir: string, ids: Ids, ports: DovecotPorts, mechanisms: readonly
     `last_valid_uid = ${ids.mailUid}`,
     `first_valid_gid = ${ids.mailGid}`,
     'ssl = yes',
-    `ssl_cert = <${tls.cert}`,
-    `ssl_key = <${tls.key}`,
+    `ssl_cert = <${pki.serverCert}`,
+    `ssl_key = <${pki.serverKey}`,
+    // EXTERNAL: a client certificate from our CA names the user (no CRL for a throwaway CA).
+    `ssl_ca = <${join(dir, 'ca.crt')}`,
+    'ssl_verify_client_cert = yes',
+    'ssl_require_crl = no',
+    'auth_ssl_username_from_cert = yes',
+    'ssl_cert_username_field = commonName',
     'disable_plaintext_auth = no',
+    'auth_verbose = yes',
     `auth_mechanisms = ${mechanisms.join(' ').toLowerCase()}`,
+    // Refusal cases come one after another from 127.0.0.1: no failure delay, and no anvil
+    // auth penalty (it would grow each delay to 15 s): with its socket unreachable (mode 0)
+    // the auth process runs without it.
+    'auth_failure_delay = 0',
+    'service anvil {',
+    '  unix_listener anvil-auth-penalty {',
+    '    mode = 0',
+    '  }',
+    '}',
+    // One passwd-file per mechanism (Dovecot 2.3 has no per-mechanism passdb filter): the
+    // OAuth ones are empty, so a token goes on to the oauth2 passdb; EXTERNAL's says
+    // nopassword (an empty password falling through to oauth2 makes 2.3.19's auth panic).
     'passdb {',
     '  driver = passwd-file',
-    `  args = scheme=PLAIN ${join(dir, 'passwd')}`,
+    `  args = scheme=PLAIN ${join(dir, 'passwd')}.%{mech}`,
     '}',
+    ...(options.introspectionUrl === undefined ? [] : ['passdb {', '  driver = oauth2', `  args = ${join(dir, 'oauth2.conf.ext')}`, '}']),
     'userdb {',
     '  driver = static',
     `  args = uid=${ids.mailUid} gid=${ids.mailGid} home=${join(dir, 'home')}/%u`,
@@ -131,13 +180,18 @@ function config(dir: string, ids: Ids, ports: DovecotPorts, mechanisms: readonly
   ].join('\n')
 }
 
+/** Mechanisms whose credentials are a token checked by the oauth2 passdb. */
+const OAUTH = new Set(['OAUTHBEARER', 'XOAUTH2'])
+/** Mechanisms that prove the user outside the passdb (certificate, Kerberos ticket). */
+const NO_PASSWORD = new Set(['EXTERNAL', 'GSSAPI'])
+
 const UNKNOWN_MECHANISM = /auth: Fatal: Unknown authentication mechanism '([^']+)'/
 
 /**
  * Starts Dovecot with the table's mechanisms (minus those the build refuses). Fails when it
  * does not come up for any other reason, with its log attached.
  */
-export async function startDovecot(dir: string, wanted: readonly string[]): Promise<Dovecot> {
+export async function startDovecot(dir: string, wanted: readonly string[], options: DovecotOptions = {}): Promise<Dovecot> {
   const versionRun = await run('dovecot', ['--version'])
   if (versionRun.code !== 0) throw new Error(`dovecot --version failed: ${versionRun.stderr}`)
   const version = `Dovecot ${versionRun.stdout.trim()}`
@@ -147,10 +201,22 @@ export async function startDovecot(dir: string, wanted: readonly string[]): Prom
   await chmod(dir, 0o755)
   for (const sub of ['run', 'state', 'home']) await mkdir(join(dir, sub), { recursive: true })
   if (root) await chown(join(dir, 'home'), ids.mailUid, ids.mailGid)
-  await writeFile(join(dir, 'passwd'), `${account.username}:{PLAIN}${account.password}::::::\n`, { mode: 0o644 })
-  const tls = await makeCertificate(dir)
-  await chmod(tls.key, 0o600)
-  const ca = await readFile(tls.cert, 'utf8')
+  for (const mechanism of wanted) {
+    const line = OAUTH.has(mechanism)
+      ? ''
+      : NO_PASSWORD.has(mechanism)
+        ? `${account.username}::::::nopassword=y\n`
+        : `${account.username}:{PLAIN}${account.password}::::::\n`
+    await writeFile(`${join(dir, 'passwd')}.${mechanism}`, line, { mode: 0o644 })
+  }
+  const pki = await makePki(dir)
+  if (options.introspectionUrl !== undefined) {
+    await writeFile(
+      join(dir, 'oauth2.conf.ext'),
+      ['introspection_mode = post', `introspection_url = ${options.introspectionUrl}`, 'username_attribute = username', 'active_attribute = active', 'active_value = true', ''].join('\n'),
+      { mode: 0o644 },
+    )
+  }
   const logPath = join(dir, 'dovecot.log')
   const log = () => readFile(logPath, 'utf8').catch(() => '')
 
@@ -159,7 +225,7 @@ export async function startDovecot(dir: string, wanted: readonly string[]): Prom
     const mechanisms = wanted.filter((m) => !lacking.has(m))
     const ports = { imap: await freePort(), pop3: await freePort(), submission: await freePort() }
     const confPath = join(dir, 'dovecot.conf')
-    await writeFile(confPath, config(dir, ids, ports, mechanisms, tls, root))
+    await writeFile(confPath, config(dir, ids, ports, mechanisms, pki, root, options))
     await writeFile(logPath, '')
     const master = new PeerProcess('dovecot', ['-F', '-c', confPath])
     const stop = async () => {
@@ -187,7 +253,7 @@ export async function startDovecot(dir: string, wanted: readonly string[]): Prom
       await stop().catch(() => undefined)
       throw new Error(`Dovecot did not come up (greeting ${JSON.stringify(greeting)})\n--- log ---\n${text}\n--- stderr ---\n${master.stderr}`)
     }
-    return { version, pid: master.pid, ports, mechanisms, lacking, ca, dir, users: { login: ids.login, internal: ids.internal }, log, stop }
+    return { version, pid: master.pid, ports, mechanisms, lacking, pki, dir, users: { login: ids.login, internal: ids.internal }, log, stop }
   }
   throw new Error(`Dovecot did not come up after ${wanted.length + 3} attempts\n${await log()}`)
 }
