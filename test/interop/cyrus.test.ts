@@ -4,7 +4,11 @@ import { defineCells } from './harness/cells.js'
 import { cyrusDriver, cyrusFacts, setupCyrus } from './harness/cyrus.js'
 import { tag } from './harness/matrix.js'
 import { debianPackages, makeTempDir, removeTempDir } from './harness/process.js'
-import { rows } from './rows.js'
+import { interopContext } from './harness/context.js'
+import { table } from './rows.js'
+
+const context = interopContext()
+const rows = table(context)
 
 const dir = await makeTempDir('cyrus')
 const setup = await setupCyrus(dir)
@@ -27,5 +31,5 @@ describe('Cyrus SASL (sample client/server)', () => {
     })
     expect(facts.version).toMatch(/^Cyrus SASL \d/)
   })
-  defineCells(cyrusDriver(setup, facts), rows)
+  defineCells(cyrusDriver(setup, facts), rows, context)
 })

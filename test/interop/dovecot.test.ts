@@ -7,13 +7,15 @@ import { startIntrospection } from './harness/introspection.js'
 import { LineSocket } from './harness/lines.js'
 import { tag } from './harness/matrix.js'
 import { debianPackages, makeTempDir, removeTempDir } from './harness/process.js'
-import { account, rows } from './rows.js'
+import { interopContext } from './harness/context.js'
+import { account, table } from './rows.js'
 
+const rows = table(interopContext())
 const dir = await makeTempDir('dovecot')
 const introspection = await startIntrospection({ token: account.oauth.token, username: account.username })
 const dovecot = await startDovecot(
   dir,
-  rows.map((row) => row.name),
+  [...new Set(rows.map((row) => row.name))],
   { introspectionUrl: introspection.url },
 )
 const packages = await debianPackages(['dovecot-core', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-submissiond', 'dovecot-gssapi'])

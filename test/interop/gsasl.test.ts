@@ -4,7 +4,11 @@ import { defineCells } from './harness/cells.js'
 import { gsaslDriver, gsaslFacts } from './harness/gsasl.js'
 import { tag } from './harness/matrix.js'
 import { debianPackages } from './harness/process.js'
-import { rows } from './rows.js'
+import { interopContext } from './harness/context.js'
+import { table } from './rows.js'
+
+const context = interopContext()
+const rows = table(context)
 
 const facts = await gsaslFacts()
 const packages = await debianPackages(['gsasl', 'libgsasl18'])
@@ -24,5 +28,5 @@ describe('gsasl (stdio)', () => {
     })
     expect(facts.version).toMatch(/^gsasl \(GNU SASL\) \d/)
   })
-  defineCells(gsaslDriver(facts), rows)
+  defineCells(gsaslDriver(facts), rows, context)
 })

@@ -1,9 +1,11 @@
-// The interop table: one entry per saslkit mechanism. Every peer test file walks it, so adding
-// a mechanism is one `row(...)` here; each peer driver turns the neutral `Credentials` and
-// `Policy` into its own arguments, and finds out by itself whether the peer has the mechanism.
+// The interop table: one entry per saslkit mechanism (GSSAPI has one per security layer and
+// one for the `kerberos` adapter). Every peer test file walks it, so adding a mechanism is one
+// `row(...)` here; each peer driver turns the neutral `Credentials` and `Policy` into its own
+// arguments, and finds out by itself whether the peer has the mechanism.
 import {
   anonymous,
   external,
+  gssapi,
   login,
   oauth10a,
   oauthBearer,
@@ -16,6 +18,10 @@ import {
   type SaslErrorCode,
   type SaslServer,
 } from '../../src/index.js'
+import { kerberos, type KerberosModule } from '../../src/node/index.js'
+import { MitGss } from '../krb5/mit.js'
+import { REALM, type Krb5Realm } from '../krb5/realm.js'
+import type { Direction } from './harness/matrix.js'
 
 /** The one account every server in the suite knows (peers get it in their generated config). */
 export const account = {
@@ -49,6 +55,8 @@ export interface Credentials {
   readonly trace?: string
   /** OAuth access token (OAuth 1.0a: `oauth_token`). */
   readonly token?: string
+  /** GSSAPI: the service whose ticket the client gets (`service@host`, host = account.host). */
+  readonly service?: string
 }
 
 /** What the server side allows in one case (peers get the same policy in their own terms). */
@@ -63,7 +71,12 @@ export interface Case {
 }
 
 export interface Row {
+  /** The mechanism name, as peers are told. */
   readonly name: string
+  /** The matrix row: the name, or the name and what sets this row apart (`GSSAPI, integrity`). */
+  readonly label: string
+  /** Directions this row applies to (default both); others show `—`. */
+  readonly directions?: readonly Direction[]
   readonly mechanism: Mechanism<never, never>
   /** A saslkit client presenting these credentials. */
   newClient(credentials: Credentials): SaslClient
@@ -79,6 +92,16 @@ export interface Row {
   readonly identity: string
   /** -PLUS rows: the synthetic binding data both sides are given. */
   readonly channelBinding?: ChannelBinding
+  /** GSSAPI rows: the security layer the saslkit client asks for and the saslkit server offers. */
+  readonly securityLayer?: 'none' | 'integrity' | 'confidentiality'
+}
+
+/** What rows need at run time: the Kerberos realm, the in-process addon, and cleanup. */
+export interface RowContext {
+  readonly krb5?: Krb5Realm
+  readonly kerberosModule?: KerberosModule
+  /** Registers something to close after the case (MIT helper processes). */
+  defer(cleanup: () => Promise<void>): void
 }
 
 const allowAll: Policy = { anonymous: true }
@@ -90,6 +113,9 @@ export const credentials = (authcid: string) => (authcid === account.username ? 
 
 interface RowDefinition<C, S> {
   readonly mechanism: Mechanism<C, S>
+  readonly label?: string
+  readonly directions?: readonly Direction[]
+  readonly securityLayer?: 'none' | 'integrity' | 'confidentiality'
   readonly client: (credentials: Credentials) => C
   readonly server: (policy: Policy) => S
   readonly good?: Case
@@ -104,6 +130,9 @@ function row<C, S>(definition: RowDefinition<C, S>): Row {
   const { mechanism } = definition
   return {
     name: mechanism.name,
+    label: definition.label ?? mechanism.name,
+    ...(definition.directions === undefined ? {} : { directions: definition.directions }),
+    ...(definition.securityLayer === undefined ? {} : { securityLayer: definition.securityLayer }),
     mechanism: mechanism as unknown as Mechanism<never, never>,
     newClient: (c) => mechanism.client(definition.client(c)),
     newServer: (p) => mechanism.server(definition.server(p)),
@@ -144,7 +173,12 @@ const passwordClient = (c: Credentials) => ({
   ...(c.authzid === undefined ? {} : { authzid: c.authzid }),
 })
 
-export const rows: readonly Row[] = [
+/** The table, bound to what this run has (rows that need Kerberos appear only with a realm). */
+export function table(context: RowContext): readonly Row[] {
+  return [...baseRows, ...gssapiRows(context)]
+}
+
+const baseRows: readonly Row[] = [
   row({ mechanism: plain, client: passwordClient, server: () => ({ credentials }) }),
   row({
     mechanism: login,
@@ -214,3 +248,55 @@ export const rows: readonly Row[] = [
     bad: badToken,
   }),
 ]
+
+/** The principal the realm's client holds tickets for, as saslkit's server reports it. */
+export const KRB5_CLIENT = `alice@${REALM}`
+const goodTicket: Case = { client: { service: account.service }, policy: allowAll }
+// A ticket for a service the KDC knows but the server's keytab does not hold.
+const badTicket: Case = { client: { service: 'smtp' }, policy: allowAll }
+
+function gssapiRows(context: RowContext): Row[] {
+  const realm = context.krb5
+  if (realm === undefined) return []
+  const target = (c: Credentials) => `${c.service ?? account.service}@${account.host}`
+  const mit = (c: Credentials) => {
+    const provider = MitGss.initiator(realm, target(c))
+    context.defer(() => provider.close())
+    return provider
+  }
+  const acceptor = () => {
+    const provider = MitGss.acceptor(realm, `${account.service}@${account.host}`)
+    context.defer(() => provider.close())
+    return provider
+  }
+  const layered = (layer: 'none' | 'integrity' | 'confidentiality') =>
+    row({
+      mechanism: gssapi,
+      label: layer === 'none' ? 'GSSAPI' : `GSSAPI, ${layer}`,
+      securityLayer: layer,
+      client: (c) => ({ provider: mit(c), securityLayer: layer }),
+      server: () => ({ provider: acceptor, securityLayers: [layer] }),
+      good: goodTicket,
+      bad: badTicket,
+      identity: KRB5_CLIENT,
+    })
+  const rows = [layered('none'), layered('integrity'), layered('confidentiality')]
+  const kerberosModule = context.kerberosModule
+  if (kerberosModule !== undefined) {
+    // saslkit/node's kerberos() is an initiator only: this row has no peer→saslkit cases.
+    rows.push(
+      row({
+        mechanism: gssapi,
+        label: 'GSSAPI, kerberos addon',
+        directions: ['saslkit→peer'],
+        securityLayer: 'none',
+        client: (c) => ({ provider: kerberos({ service: target(c), module: kerberosModule }) }),
+        server: () => ({ provider: acceptor, securityLayers: ['none' as const] }),
+        good: goodTicket,
+        bad: badTicket,
+        identity: KRB5_CLIENT,
+      }),
+    )
+  }
+  return rows
+}

@@ -1,10 +1,11 @@
 // The generic part of every peer test file: for each row of the table and each direction the
 // peer supports, either two cases (right credentials succeed, wrong ones are refused) or one
 // "peer lacks it" check with its evidence. Drivers only speak their peer's protocol.
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { Exit } from './process.js'
 import { tag, type Direction } from './matrix.js'
 import type { Case, Row } from '../rows.js'
+import type { InteropContext } from './context.js'
 import type { ServerStep } from '../../../src/index.js'
 
 /** saslkit client → peer server: what the peer decided. */
@@ -37,14 +38,16 @@ export interface PeerDriver {
 }
 
 /** Defines the cases of one peer for every row. */
-export function defineCells(driver: PeerDriver, rows: readonly Row[]): void {
+export function defineCells(driver: PeerDriver, rows: readonly Row[], context: InteropContext): void {
   const directions: Direction[] = []
   if (driver.toPeer !== undefined) directions.push('saslkit→peer')
   if (driver.fromPeer !== undefined) directions.push('peer→saslkit')
+  afterEach(() => context.cleanup())
   rows.forEach((row, order) => {
-    describe(row.name, () => {
+    describe(row.label, () => {
       for (const direction of directions) {
-        const where = { mechanism: row.name, order, peer: driver.peer, direction }
+        if (row.directions !== undefined && !row.directions.includes(direction)) continue
+        const where = { mechanism: row.label, order, peer: driver.peer, direction }
         const lack = driver.lack(row, direction)
         if (lack !== undefined) {
           it(`${direction}: peer lacks it (${lack.evidence})`, async ({ task }) => {

@@ -5,8 +5,10 @@
 //   an empty challenge: the driver takes an empty server line after the first round as success;
 // - a failed step prints nothing more and exits 1 (`gsasl: mechanism error: …` on stderr);
 // - after success it reads application data until stdin ends, then exits 0;
-// - -PLUS asks `Enter base64 encoded tls-exporter channel binding: ` on stdout, no newline.
-import { base64Decode, base64Encode, type ServerStep } from '../../../src/index.js'
+// - -PLUS asks `Enter base64 encoded tls-exporter channel binding: ` on stdout, no newline;
+// - the GSSAPI server prints `Authzid: …` and `Display Name: …` lines, then asks
+//   `Validate GSS-API user? (y/n) ` on stdout, no newline.
+import { SaslError, base64Decode, base64Encode, type ServerStep } from '../../../src/index.js'
 import { account, type Case, type Row } from '../rows.js'
 import type { FromPeerOutcome, Lack, PeerDriver, ToPeerOutcome } from './cells.js'
 import type { Direction } from './matrix.js'
@@ -42,18 +44,22 @@ export async function gsaslFacts(): Promise<GsaslFacts> {
   }
 }
 
-/** The gsasl CLI answers -PLUS's binding prompt with the row's synthetic binding data. */
-function bindingPrompts(row: Row): Prompt[] {
+/** -PLUS's binding prompt gets the row's synthetic binding data; GSSAPI's validation a yes. */
+function prompts(row: Row): Prompt[] {
   const binding = row.channelBinding
-  if (binding === undefined) return []
-  return [{ text: `Enter base64 encoded ${binding.type} channel binding: `, answer: () => base64Encode(binding.data) }]
+  const list: Prompt[] = [{ text: 'Validate GSS-API user? (y/n) ', answer: () => 'y' }]
+  if (binding !== undefined) list.push({ text: `Enter base64 encoded ${binding.type} channel binding: `, answer: () => base64Encode(binding.data) })
+  return list
 }
 
-const commonArgs = (row: Row): string[] => [
+/** Lines the server prints besides tokens (base64 has neither spaces nor colons). */
+const CHATTER = /^(Authzid|Display Name): (.*)$/
+
+const commonArgs = (row: Row, service: string = account.service): string[] => [
   '-m',
   row.name,
   '--service',
-  account.service,
+  service,
   '--hostname',
   account.host,
   '--realm',
@@ -67,7 +73,17 @@ const CLIENT_DONE = 'Client authentication finished'
 /** saslkit client → `gsasl --server` (which knows the account's password). */
 export async function saslkitToGsasl(row: Row, c: Case): Promise<ToPeerOutcome> {
   const client = row.newClient(c.client)
-  const peer = new PeerProcess(GSASL, ['--server', ...commonArgs(row), '-a', account.username, '-p', account.password], { prompts: bindingPrompts(row) })
+  const peer = new PeerProcess(GSASL, ['--server', ...commonArgs(row), '-a', account.username, '-p', account.password], { prompts: prompts(row) })
+  let peerIdentity: string | undefined
+  /** The next token line or event, past the GSSAPI server's informational lines. */
+  const readToken = async () => {
+    for (;;) {
+      const event = await peer.readEvent(SERVER_DONE)
+      const chatter = event.type === 'line' ? CHATTER.exec(event.line) : null
+      if (chatter === null) return event
+      if (chatter[1] === 'Display Name') peerIdentity = chatter[2]
+    }
+  }
   const ended = async (): Promise<ToPeerOutcome> => {
     const exit = await peer.waitExit()
     if (exit.code !== 0 && /mechanism error/.test(peer.stderr)) return { status: 'refused', detail: peer.stderr.trim() }
@@ -78,15 +94,17 @@ export async function saslkitToGsasl(row: Row, c: Case): Promise<ToPeerOutcome> 
     const exit = await peer.waitExit()
     if (exit.code !== 0) throw peer.failure(`gsasl reported success, then exited with ${exit.code}`)
     await client.finish()
-    return { status: 'success' }
+    return peerIdentity === undefined ? { status: 'success' } : { status: 'success', peerIdentity }
   }
   try {
     const name = await peer.readLine()
     if (name !== row.name) throw peer.failure(`expected the mechanism name first, got ${JSON.stringify(name)}`)
     const initial = await client.start()
     for (let round = 0; ; round++) {
-      const line = await peer.readLine()
-      if (line === undefined) return await ended()
+      const next = await readToken()
+      if (next.type === 'marker') throw peer.failure('gsasl reported success before the exchange began')
+      if (next.type === 'eof') return await ended()
+      const line = next.line
       let response: Uint8Array
       if (round === 0 && initial !== undefined) {
         // gsasl's server speaks first with an empty line: "send your initial response".
@@ -106,7 +124,7 @@ export async function saslkitToGsasl(row: Row, c: Case): Promise<ToPeerOutcome> 
       peer.write(base64Encode(response))
       // After the answer to the server's final data (SCRAM v=, rspauth=) gsasl takes that
       // answer as its extra line and reports success; otherwise the next line comes.
-      const event = await peer.readEvent(SERVER_DONE)
+      const event = await readToken()
       if (event.type === 'marker') return await succeeded()
       if (event.type === 'eof') return await ended()
       peer.unread(event.line)
@@ -120,12 +138,12 @@ export async function saslkitToGsasl(row: Row, c: Case): Promise<ToPeerOutcome> 
 export async function gsaslToSaslkit(row: Row, c: Case): Promise<FromPeerOutcome> {
   const server = row.newServer(c.policy)
   const credentials = c.client
-  const args = ['--client', ...commonArgs(row)]
+  const args = ['--client', ...commonArgs(row, c.client.service)]
   if (credentials.username !== undefined) args.push('-a', credentials.username)
   if (credentials.password !== undefined) args.push('-p', credentials.password)
   if (credentials.authzid !== undefined && credentials.authzid !== '') args.push('-z', credentials.authzid)
   if (credentials.trace !== undefined) args.push('-n', credentials.trace)
-  const peer = new PeerProcess(GSASL, args, { prompts: bindingPrompts(row) })
+  const peer = new PeerProcess(GSASL, args, { prompts: prompts(row) })
   try {
     const name = await peer.readLine()
     if (name !== row.name) throw peer.failure(`expected the mechanism name first, got ${JSON.stringify(name)}`)
@@ -190,6 +208,37 @@ async function probeMissingServerCallback(row: Row, property: string): Promise<v
   }
 }
 
+/**
+ * gsasl's GSSAPI has no security layer: its server offers only "none", and its client answers
+ * "none" whatever the offer. Checked each run: the saslkit client asking for the layer is told
+ * the offer, and the saslkit server offering only the layer refuses gsasl's answer.
+ */
+function gssapiLayerLack(row: Row, direction: Direction): Lack {
+  if (direction === 'saslkit→peer') {
+    return {
+      evidence: `gsasl's GSSAPI server offers no security layer (its offer is "none" only)`,
+      verify: async () => {
+        const error = await saslkitToGsasl(row, row.good).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+        if (!(error instanceof SaslError) || error.code !== 'mechanism-too-weak' || JSON.stringify(error.details?.['offered']) !== '["none"]') {
+          throw new Error(`gsasl's GSSAPI server now offers more than "none" (${String(error)}): give GSSAPI layers a row`)
+        }
+      },
+    }
+  }
+  return {
+    evidence: `gsasl's GSSAPI client answers "none" whatever the server offers (saslkit refuses a layer it did not offer: malformed-request)`,
+    verify: async () => {
+      const { step } = await gsaslToSaslkit(row, row.good)
+      if (step.type !== 'failure' || step.error.code !== 'malformed-request') {
+        throw new Error(`gsasl's GSSAPI client now takes the '${row.securityLayer}' layer (${step.type}): give it a row`)
+      }
+    },
+  }
+}
+
 /** The gsasl stdio driver, from the facts of the installed gsasl. */
 export function gsaslDriver(facts: GsaslFacts): PeerDriver {
   const lack = (row: Row, direction: Direction): Lack | undefined => {
@@ -203,6 +252,7 @@ export function gsaslDriver(facts: GsaslFacts): PeerDriver {
         },
       }
     }
+    if (row.name === 'GSSAPI' && row.securityLayer !== undefined && row.securityLayer !== 'none') return gssapiLayerLack(row, direction)
     const property = serverCallbackProperty[row.name]
     if (direction === 'saslkit→peer' && property !== undefined) {
       return {
