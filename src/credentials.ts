@@ -5,6 +5,8 @@
  */
 import { SaslError } from './core/errors.js'
 import type { StoredCredentials } from './core/types.js'
+import { hexDecode, hexEncode } from './codec/bytes.js'
+import { ntHash } from './mechanisms/ntlm/crypto.js'
 
 /**
  * Options of {@link deriveCredentials}.
@@ -38,6 +40,7 @@ export async function deriveCredentials(password: string, options: DeriveOptions
   void options
   if (typeof password !== 'string' || password === '') throw new SaslError('malformed-request', 'empty password')
   const stored: { -readonly [K in keyof StoredCredentials]: StoredCredentials[K] } = {}
+  stored.ntHash = ntHash(password) // NTLM: MS-NLMP §3.3.1 NTOWFv1
   return stored
 }
 
@@ -49,7 +52,7 @@ export async function deriveCredentials(password: string, options: DeriveOptions
  * const scheme: PasswordScheme = 'PLAIN'
  * ```
  */
-export type PasswordScheme = 'PLAIN'
+export type PasswordScheme = 'PLAIN' | 'NTLM'
 
 /**
  * Reads a Dovecot `{SCHEME}value` password (e.g. a passwd-file entry's password field).
@@ -58,6 +61,7 @@ export type PasswordScheme = 'PLAIN'
  * @example
  * ```ts
  * parsePasswordScheme('{PLAIN}pencil') // { password: 'pencil' }
+ * parsePasswordScheme('{NTLM}a4f49c406510bdcab6824ee7c30fd852') // { ntHash: Uint8Array(16) }
  * ```
  */
 export function parsePasswordScheme(text: string): StoredCredentials {
@@ -67,6 +71,11 @@ export function parsePasswordScheme(text: string): StoredCredentials {
   switch (scheme) {
     case 'PLAIN':
       return { password: value }
+    case 'NTLM': {
+      // Dovecot's NTLM scheme: the NT hash (MD4 of the UTF-16LE password) in hex, as smbpasswd keeps it.
+      if (!/^[0-9a-fA-F]{32}$/.test(value)) throw new SaslError('malformed-request', 'password scheme: {NTLM} needs 32 hex digits')
+      return { ntHash: hexDecode(value) }
+    }
     default:
       throw new SaslError('malformed-request', `password scheme: unsupported scheme ${scheme}`)
   }
@@ -78,6 +87,7 @@ export function parsePasswordScheme(text: string): StoredCredentials {
  * @example
  * ```ts
  * formatPasswordScheme('PLAIN', { password: 'pencil' }) // '{PLAIN}pencil'
+ * formatPasswordScheme('NTLM', { ntHash: ntHash('Password') }) // '{NTLM}a4f49c406510bdcab6824ee7c30fd852'
  * ```
  */
 export function formatPasswordScheme(scheme: PasswordScheme, credentials: StoredCredentials): string {
@@ -85,6 +95,9 @@ export function formatPasswordScheme(scheme: PasswordScheme, credentials: Stored
     case 'PLAIN':
       if (credentials.password === undefined) throw new SaslError('malformed-request', 'password scheme: no plaintext password')
       return `{PLAIN}${credentials.password}`
+    case 'NTLM':
+      if (credentials.ntHash?.length !== 16) throw new SaslError('malformed-request', 'password scheme: no NT hash')
+      return `{NTLM}${hexEncode(credentials.ntHash)}`
     default:
       throw new SaslError('malformed-request', `password scheme: unsupported scheme ${String(scheme)}`)
   }
