@@ -7,6 +7,7 @@ import {
   external,
   gssapi,
   login,
+  ntlm,
   oauth10a,
   oauthBearer,
   plain,
@@ -94,6 +95,8 @@ export interface Row {
   readonly channelBinding?: ChannelBinding
   /** GSSAPI rows: the security layer the saslkit client asks for and the saslkit server offers. */
   readonly securityLayer?: 'none' | 'integrity' | 'confidentiality'
+  /** NTLM rows: both saslkit sides accept LM/NTLMv1 (`legacy`). */
+  readonly legacy?: boolean
 }
 
 /** What rows need at run time: the Kerberos realm, the in-process addon, and cleanup. */
@@ -116,6 +119,7 @@ interface RowDefinition<C, S> {
   readonly label?: string
   readonly directions?: readonly Direction[]
   readonly securityLayer?: 'none' | 'integrity' | 'confidentiality'
+  readonly legacy?: boolean
   readonly client: (credentials: Credentials) => C
   readonly server: (policy: Policy) => S
   readonly good?: Case
@@ -133,6 +137,7 @@ function row<C, S>(definition: RowDefinition<C, S>): Row {
     label: definition.label ?? mechanism.name,
     ...(definition.directions === undefined ? {} : { directions: definition.directions }),
     ...(definition.securityLayer === undefined ? {} : { securityLayer: definition.securityLayer }),
+    ...(definition.legacy === undefined ? {} : { legacy: definition.legacy }),
     mechanism: mechanism as unknown as Mechanism<never, never>,
     newClient: (c) => mechanism.client(definition.client(c)),
     newServer: (p) => mechanism.server(definition.server(p)),
@@ -203,6 +208,20 @@ const baseRows: readonly Row[] = [
     good: { client: { authzid: '' }, policy: allowAll },
     bad: { client: { authzid: 'root' }, policy: allowAll },
     refusedWith: 'invalid-authzid',
+  }),
+  // NTLMv2 (saslkit's default on both sides) and, for peers that speak only LM/NTLMv1
+  // (gsasl's libntlm, Cyrus's sample client), the same with `legacy` on both sides.
+  row({
+    mechanism: ntlm,
+    client: (c) => ({ username: required(c.username, 'username'), password: required(c.password, 'password') }),
+    server: () => ({ credentials }),
+  }),
+  row({
+    mechanism: ntlm,
+    label: 'NTLM, legacy (LM/NTLMv1)',
+    legacy: true,
+    client: (c) => ({ username: required(c.username, 'username'), password: required(c.password, 'password'), legacy: true }),
+    server: () => ({ credentials, legacy: true }),
   }),
   row({
     mechanism: oauthBearer,

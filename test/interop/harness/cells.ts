@@ -93,3 +93,19 @@ export function defineCells(driver: PeerDriver, rows: readonly Row[], context: I
     })
   })
 }
+
+/**
+ * A peer whose NTLM client answers only with LM/NTLMv1: saslkit's server refuses that unless
+ * `legacy` (the legacy row proves the exchange itself). Checked each run.
+ */
+export function ntlmV1OnlyClient(fromPeer: (row: Row, c: Case) => Promise<FromPeerOutcome>, who: string): (row: Row) => Lack {
+  return (row) => ({
+    evidence: `${who} answers with an LM/NTLMv1 response, which saslkit's server refuses without \`legacy\` (mechanism-too-weak)`,
+    verify: async () => {
+      const { step } = await fromPeer(row, row.good)
+      if (step.type !== 'failure' || step.error.code !== 'mechanism-too-weak' || step.error.reason !== 'ntlmv1-refused') {
+        throw new Error(`${who}'s NTLM client now gets ${step.type === 'failure' ? step.error.code : step.type} from the NTLMv2-only server: give it the row`)
+      }
+    },
+  })
+}

@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { base64Decode, base64Encode, utf8Decode, utf8Encode, type ServerStep } from '../../../src/index.js'
 import { REALM } from '../../krb5/realm.js'
 import { account, type Case, type Row } from '../rows.js'
-import type { FromPeerOutcome, Lack, PeerDriver, ToPeerOutcome } from './cells.js'
+import { ntlmV1OnlyClient, type FromPeerOutcome, type Lack, type PeerDriver, type ToPeerOutcome } from './cells.js'
 import type { Direction } from './matrix.js'
 import { PeerProcess, run } from './process.js'
 
@@ -233,6 +233,10 @@ export function cyrusDriver(setup: CyrusSetup, facts: CyrusFacts): PeerDriver {
       direction === 'saslkit→peer'
         ? [facts.serverMechanisms, "sasl-sample-server's offer (sasldb set up, an external id given)"]
         : [facts.clientMechanisms, '`saslpluginviewer -c`']
+    if (row.name === 'NTLM' && row.legacy !== true && direction === 'peer→saslkit') {
+      // sasl-sample-client has no SASL_CB_GETOPT, so the ntlm plugin's `ntlm_v2` option stays off.
+      return ntlmV1OnlyClient(cyrusToSaslkit(setup), 'sasl-sample-client (no way to set ntlm_v2)')(row)
+    }
     if (list.includes(row.name)) return undefined
     return {
       evidence: `not in ${source}; the list is under Peers`,

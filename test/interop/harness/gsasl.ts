@@ -10,7 +10,7 @@
 //   `Validate GSS-API user? (y/n) ` on stdout, no newline.
 import { SaslError, base64Decode, base64Encode, type ServerStep } from '../../../src/index.js'
 import { account, type Case, type Row } from '../rows.js'
-import type { FromPeerOutcome, Lack, PeerDriver, ToPeerOutcome } from './cells.js'
+import { ntlmV1OnlyClient, type FromPeerOutcome, type Lack, type PeerDriver, type ToPeerOutcome } from './cells.js'
 import type { Direction } from './matrix.js'
 import { PeerProcess, run, type Prompt } from './process.js'
 
@@ -253,6 +253,7 @@ export function gsaslDriver(facts: GsaslFacts): PeerDriver {
       }
     }
     if (row.name === 'GSSAPI' && row.securityLayer !== undefined && row.securityLayer !== 'none') return gssapiLayerLack(row, direction)
+    if (row.name === 'NTLM' && row.legacy !== true && direction === 'peer→saslkit') return ntlmV1OnlyClient(gsaslToSaslkit, "gsasl's NTLM client (libntlm)")(row)
     const property = serverCallbackProperty[row.name]
     if (direction === 'saslkit→peer' && property !== undefined) {
       return {
