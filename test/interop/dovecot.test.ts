@@ -1,8 +1,11 @@
 // Dovecot 2.3 (IMAP, POP3, submission) launched from a generated config in a temp dir. Until
 // saslkit's IMAP/POP3/SMTP client profiles land, this checks only that it starts and
 // advertises what it was configured with, in clear and after STARTTLS.
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { advertised, startDovecot } from './harness/dovecot.js'
+import { defineCells } from './harness/cells.js'
+import { advertised, startDovecot, type Dovecot } from './harness/dovecot.js'
+import { DOVECOT_COLUMNS, dovecotDriver } from './harness/dovecot-driver.js'
 import { startIntrospection } from './harness/introspection.js'
 import { LineSocket } from './harness/lines.js'
 import { tag } from './harness/matrix.js'
@@ -10,16 +13,30 @@ import { debianPackages, makeTempDir, removeTempDir } from './harness/process.js
 import { interopContext } from './harness/context.js'
 import { account, table } from './rows.js'
 
-const rows = table(interopContext())
+const context = interopContext()
+const krb5 = context.krb5!
+const keytabs = ['imap', 'pop', 'smtp'].map((service) => join(krb5.dir, `${service}.keytab`))
+const rows = table(context)
 const dir = await makeTempDir('dovecot')
 const introspection = await startIntrospection({ token: account.oauth.token, username: account.username })
 const dovecot = await startDovecot(
   dir,
   [...new Set(rows.map((row) => row.name))],
-  { introspectionUrl: introspection.url },
+  { introspectionUrl: introspection.url, keytabs },
 )
 const packages = await debianPackages(['dovecot-core', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-submissiond', 'dovecot-gssapi'])
+// The ANONYMOUS refusal case: a second instance whose auth_mechanisms leave ANONYMOUS out.
+let strict: Promise<Dovecot> | undefined
+const strictDir = await makeTempDir('dovecot-no-anonymous')
+const withoutAnonymous = () =>
+  (strict ??= startDovecot(
+    strictDir,
+    dovecot.mechanisms.filter((m) => m !== 'ANONYMOUS'),
+    { introspectionUrl: introspection.url, keytabs },
+  ))
 afterAll(async () => {
+  if (strict !== undefined) await (await strict).stop()
+  await removeTempDir(strictDir)
   await dovecot.stop()
   await introspection.close()
   await removeTempDir(dir)
@@ -69,6 +86,12 @@ describe('Dovecot', () => {
       expect(seen.starttls).toBe(true)
       expect([...seen.mechanisms].sort()).toEqual([...expectedFor(protocol)].sort())
       expect([...(seen.tlsMechanisms ?? [])].sort()).toEqual([...expectedFor(protocol)].sort())
+    })
+  }
+
+  for (const column of DOVECOT_COLUMNS) {
+    describe(`${column.protocol}${column.tls ? ' after STARTTLS' : ''}`, () => {
+      defineCells(dovecotDriver(dovecot, column, withoutAnonymous), rows, context)
     })
   }
 })

@@ -19,6 +19,7 @@ import {
   type SaslErrorCode,
   type SaslServer,
 } from '../../src/index.js'
+import { join } from 'node:path'
 import { kerberos, type KerberosModule } from '../../src/node/index.js'
 import { MitGss } from '../krb5/mit.js'
 import { REALM, type Krb5Realm } from '../krb5/realm.js'
@@ -81,8 +82,10 @@ export interface Row {
   readonly mechanism: Mechanism<never, never>
   /** A saslkit client presenting these credentials. */
   newClient(credentials: Credentials): SaslClient
-  /** A saslkit server that knows {@link account} and applies this policy. */
-  newServer(policy: Policy): SaslServer
+  /** A saslkit server that knows {@link account} and applies this policy (GSSAPI: as `service`). */
+  newServer(policy: Policy, service?: string): SaslServer
+  /** The same server's options, for a protocol profile's server (which builds the mechanism itself). */
+  serverOptions(policy: Policy, service?: string): object
   /** Must succeed end to end. */
   readonly good: Case
   /** Must be refused (wrong password, token, authzid or policy). */
@@ -121,7 +124,7 @@ interface RowDefinition<C, S> {
   readonly securityLayer?: 'none' | 'integrity' | 'confidentiality'
   readonly legacy?: boolean
   readonly client: (credentials: Credentials) => C
-  readonly server: (policy: Policy) => S
+  readonly server: (policy: Policy, service: string) => S
   readonly good?: Case
   readonly bad?: Case
   readonly refusedWith?: SaslErrorCode
@@ -140,7 +143,8 @@ function row<C, S>(definition: RowDefinition<C, S>): Row {
     ...(definition.legacy === undefined ? {} : { legacy: definition.legacy }),
     mechanism: mechanism as unknown as Mechanism<never, never>,
     newClient: (c) => mechanism.client(definition.client(c)),
-    newServer: (p) => mechanism.server(definition.server(p)),
+    newServer: (p, service = account.service) => mechanism.server(definition.server(p, service)),
+    serverOptions: (p, service = account.service) => definition.server(p, service) as object,
     good: definition.good ?? goodPassword,
     bad: definition.bad ?? badPassword,
     refusedWith: definition.refusedWith ?? 'not-authorized',
@@ -270,9 +274,10 @@ const baseRows: readonly Row[] = [
 
 /** The principal the realm's client holds tickets for, as saslkit's server reports it. */
 export const KRB5_CLIENT = `alice@${REALM}`
-const goodTicket: Case = { client: { service: account.service }, policy: allowAll }
-// A ticket for a service the KDC knows but the server's keytab does not hold.
-const badTicket: Case = { client: { service: 'smtp' }, policy: allowAll }
+// The right ticket is for the server's own service (each driver knows which: imap, pop, smtp).
+const goodTicket: Case = { client: {}, policy: allowAll }
+// A ticket for ldap/localhost: the KDC knows it (harness/krb5-setup.ts), no server holds its keys.
+const badTicket: Case = { client: { service: 'ldap' }, policy: allowAll }
 
 function gssapiRows(context: RowContext): Row[] {
   const realm = context.krb5
@@ -283,8 +288,9 @@ function gssapiRows(context: RowContext): Row[] {
     context.defer(() => provider.close())
     return provider
   }
-  const acceptor = () => {
-    const provider = MitGss.acceptor(realm, `${account.service}@${account.host}`)
+  // An acceptor for service@localhost with that service's keys (the realm keeps <service>.keytab).
+  const acceptor = (service: string) => () => {
+    const provider = MitGss.acceptor(realm, `${service}@${account.host}`, { KRB5_KTNAME: `FILE:${join(realm.dir, `${service}.keytab`)}` })
     context.defer(() => provider.close())
     return provider
   }
@@ -294,7 +300,7 @@ function gssapiRows(context: RowContext): Row[] {
       label: layer === 'none' ? 'GSSAPI' : `GSSAPI, ${layer}`,
       securityLayer: layer,
       client: (c) => ({ provider: mit(c), securityLayer: layer }),
-      server: () => ({ provider: acceptor, securityLayers: [layer] }),
+      server: (_policy, service) => ({ provider: acceptor(service), securityLayers: [layer] }),
       good: goodTicket,
       bad: badTicket,
       identity: KRB5_CLIENT,
@@ -310,7 +316,7 @@ function gssapiRows(context: RowContext): Row[] {
         directions: ['saslkit→peer'],
         securityLayer: 'none',
         client: (c) => ({ provider: kerberos({ service: target(c), module: kerberosModule }) }),
-        server: () => ({ provider: acceptor, securityLayers: ['none' as const] }),
+        server: (_policy, service) => ({ provider: acceptor(service), securityLayers: ['none' as const] }),
         good: goodTicket,
         bad: badTicket,
         identity: KRB5_CLIENT,

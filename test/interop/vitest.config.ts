@@ -7,7 +7,7 @@ export default defineConfig({
     root: new URL('../..', import.meta.url).pathname,
     include: ['test/interop/**/*.test.ts'],
     // The MIT realm of test/krb5 (one KDC on 127.0.0.1 for every file; not a second realm).
-    globalSetup: ['test/krb5/setup.ts'],
+    globalSetup: ['test/interop/harness/krb5-setup.ts'],
     // Processes, not threads: the in-process `kerberos` addon reads KRB5CCNAME and friends
     // from the real environment.
     pool: 'forks',

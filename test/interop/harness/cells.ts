@@ -6,7 +6,7 @@ import type { Exit } from './process.js'
 import { tag, type Direction } from './matrix.js'
 import type { Case, Row } from '../rows.js'
 import type { InteropContext } from './context.js'
-import type { ServerStep } from '../../../src/index.js'
+import { SaslError, type ServerStep } from '../../../src/index.js'
 
 /** saslkit client → peer server: what the peer decided. */
 export type ToPeerOutcome =
@@ -33,6 +33,8 @@ export interface PeerDriver {
   readonly fromPeer?: (row: Row, c: Case) => Promise<FromPeerOutcome>
   /** The evidence, when the peer lacks the row's mechanism in this direction. */
   readonly lack: (row: Row, direction: Direction) => Lack | undefined
+  /** False for rows that have no case with this peer at all (shown as `—`). */
+  readonly applies?: (row: Row) => boolean
   /** Peer identity checks that do not hold for a mechanism (documented quirks). */
   readonly checksIdentity?: (row: Row) => boolean
 }
@@ -44,9 +46,11 @@ export function defineCells(driver: PeerDriver, rows: readonly Row[], context: I
   if (driver.fromPeer !== undefined) directions.push('peer→saslkit')
   afterEach(() => context.cleanup())
   rows.forEach((row, order) => {
+    if (driver.applies?.(row) === false) return
+    const applicable = directions.filter((direction) => row.directions === undefined || row.directions.includes(direction))
+    if (applicable.length === 0) return
     describe(row.label, () => {
-      for (const direction of directions) {
-        if (row.directions !== undefined && !row.directions.includes(direction)) continue
+      for (const direction of applicable) {
         const where = { mechanism: row.label, order, peer: driver.peer, direction }
         const lack = driver.lack(row, direction)
         if (lack !== undefined) {
@@ -105,6 +109,25 @@ export function ntlmV1OnlyClient(fromPeer: (row: Row, c: Case) => Promise<FromPe
       const { step } = await fromPeer(row, row.good)
       if (step.type !== 'failure' || step.error.code !== 'mechanism-too-weak' || step.error.reason !== 'ntlmv1-refused') {
         throw new Error(`${who}'s NTLM client now gets ${step.type === 'failure' ? step.error.code : step.type} from the NTLMv2-only server: give it the row`)
+      }
+    },
+  })
+}
+
+/**
+ * A peer whose GSSAPI server offers no security layer (only "none"): saslkit's client asking
+ * for the row's layer is told so, with the offer in the error's details. Checked each run.
+ */
+export function gssapiServerOffersNoLayer(toPeer: (row: Row, c: Case) => Promise<ToPeerOutcome>, who: string): (row: Row) => Lack {
+  return (row) => ({
+    evidence: `${who} GSSAPI server offers no security layer (its offer is "none" only)`,
+    verify: async () => {
+      const error = await toPeer(row, row.good).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      if (!(error instanceof SaslError) || error.code !== 'mechanism-too-weak' || JSON.stringify(error.details?.['offered']) !== '["none"]') {
+        throw new Error(`${who} GSSAPI server now offers more than "none" (${String(error)}): give the layer a row`)
       }
     },
   })

@@ -231,8 +231,8 @@ export function cyrusDriver(setup: CyrusSetup, facts: CyrusFacts): PeerDriver {
   const lack = (row: Row, direction: Direction): Lack | undefined => {
     const [list, source] =
       direction === 'saslkit→peer'
-        ? [facts.serverMechanisms, "sasl-sample-server's offer (sasldb set up, an external id given)"]
-        : [facts.clientMechanisms, '`saslpluginviewer -c`']
+        ? [facts.serverMechanisms, "Cyrus's sample-server offer (sasldb set up, an external id given)"]
+        : [facts.clientMechanisms, "Cyrus's `saslpluginviewer -c`"]
     if (row.name === 'NTLM' && row.legacy !== true && direction === 'peer→saslkit') {
       // sasl-sample-client has no SASL_CB_GETOPT, so the ntlm plugin's `ntlm_v2` option stays off.
       return ntlmV1OnlyClient(cyrusToSaslkit(setup), 'sasl-sample-client (no way to set ntlm_v2)')(row)

@@ -11,6 +11,7 @@ import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { account } from '../rows.js'
 import { LineSocket } from './lines.js'
+import { makePki, type Pki } from './pki.js'
 import { PeerProcess, freePort, run } from './process.js'
 
 export interface DovecotPorts {
@@ -67,44 +68,19 @@ async function serviceIds(): Promise<Ids> {
   return { login: 'dovenull', internal: 'dovecot', mailUid: internal.uid, mailGid: internal.gid }
 }
 
-/** PEM files of a throwaway CA, the server's certificate and the account's client certificate. */
-export interface Pki {
-  readonly ca: string
-  readonly serverCert: string
-  readonly serverKey: string
-  /** CN = the account's username: Dovecot's EXTERNAL takes the username from it. */
-  readonly clientCert: string
-  readonly clientKey: string
-}
-
-async function openssl(args: readonly string[]): Promise<void> {
-  const result = await run('openssl', args, { timeoutMs: 30_000 })
-  if (result.code !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${result.stderr}`)
-}
-
-/** A CA and two certificates it signs (server: localhost/127.0.0.1; client: the account), under `dir`. */
-export async function makePki(dir: string): Promise<Pki> {
-  const path = (name: string) => join(dir, name)
-  const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
-  await openssl(['req', '-x509', ...ecKey, '-days', '2', '-subj', '/CN=saslkit interop CA', '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-keyout', path('ca.key'), '-out', path('ca.crt')])
-  const issue = async (name: string, subject: string, extensions: string, serial: string) => {
-    await writeFile(path(`${name}.ext`), `${extensions}\n`)
-    await openssl(['req', ...ecKey, '-subj', subject, '-keyout', path(`${name}.key`), '-out', path(`${name}.csr`)])
-    await openssl(['x509', '-req', '-in', path(`${name}.csr`), '-CA', path('ca.crt'), '-CAkey', path('ca.key'), '-set_serial', serial,
-      '-days', '2', '-extfile', path(`${name}.ext`), '-out', path(`${name}.crt`)])
-    await chmod(path(`${name}.key`), 0o600)
-  }
-  await issue('server', '/CN=localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth', '2')
-  await issue('client', `/CN=${account.username}`, 'extendedKeyUsage=clientAuth', '3')
-  const read = (name: string) => readFile(path(name), 'utf8')
-  return { ca: await read('ca.crt'), serverCert: path('server.crt'), serverKey: path('server.key'), clientCert: await read('client.crt'), clientKey: await read('client.key') }
-}
-
 /** Optional parts of the configuration. */
 export interface DovecotOptions {
   /** OAUTHBEARER/XOAUTH2: Dovecot's oauth2 passdb asks this RFC 7662 endpoint (POST). */
   readonly introspectionUrl?: string
+  /** GSSAPI: keytabs (of the test/krb5 realm) to merge into the one Dovecot reads. */
+  readonly keytabs?: readonly string[]
+}
+
+/** One keytab from several, with MIT's ktutil (krb5-user). */
+async function mergeKeytabs(output: string, inputs: readonly string[]): Promise<void> {
+  const script = [...inputs.map((file) => `rkt ${file}`), `wkt ${output}`, 'q', ''].join('\n')
+  const result = await run('ktutil', [], { input: script })
+  if (result.code !== 0 || /error|not found/i.test(result.stderr)) throw new Error(`ktutil failed: ${result.stderr}`)
 }
 
 function config(dir: string, ids: Ids, ports: DovecotPorts, mechanisms: readonly string[], pki: Pki, root: boolean, options: DovecotOptions): string {
@@ -147,6 +123,8 @@ function config(dir: string, ids: Ids, ports: DovecotPorts, mechanisms: readonly
     'ssl_cert_username_field = commonName',
     'disable_plaintext_auth = no',
     'auth_verbose = yes',
+    // GSSAPI: accept any principal of the keytab (imap/, pop/ and smtp/localhost).
+    ...(options.keytabs === undefined ? [] : ['auth_gssapi_hostname = "$ALL"', `auth_krb5_keytab = ${join(dir, 'dovecot.keytab')}`]),
     `auth_mechanisms = ${mechanisms.join(' ').toLowerCase()}`,
     // Refusal cases come one after another from 127.0.0.1: no failure delay, and no anvil
     // auth penalty (it would grow each delay to 15 s): with its socket unreachable (mode 0)
@@ -210,6 +188,11 @@ export async function startDovecot(dir: string, wanted: readonly string[], optio
     await writeFile(`${join(dir, 'passwd')}.${mechanism}`, line, { mode: 0o644 })
   }
   const pki = await makePki(dir)
+  if (options.keytabs !== undefined) {
+    await mergeKeytabs(join(dir, 'dovecot.keytab'), options.keytabs)
+    // The auth process runs as the internal user.
+    await chmod(join(dir, 'dovecot.keytab'), 0o644)
+  }
   if (options.introspectionUrl !== undefined) {
     await writeFile(
       join(dir, 'oauth2.conf.ext'),

@@ -8,9 +8,9 @@
 // - -PLUS asks `Enter base64 encoded tls-exporter channel binding: ` on stdout, no newline;
 // - the GSSAPI server prints `Authzid: …` and `Display Name: …` lines, then asks
 //   `Validate GSS-API user? (y/n) ` on stdout, no newline.
-import { SaslError, base64Decode, base64Encode, type ServerStep } from '../../../src/index.js'
+import { base64Decode, base64Encode, type ServerStep } from '../../../src/index.js'
 import { account, type Case, type Row } from '../rows.js'
-import { ntlmV1OnlyClient, type FromPeerOutcome, type Lack, type PeerDriver, type ToPeerOutcome } from './cells.js'
+import { gssapiServerOffersNoLayer, ntlmV1OnlyClient, type FromPeerOutcome, type Lack, type PeerDriver, type ToPeerOutcome } from './cells.js'
 import type { Direction } from './matrix.js'
 import { PeerProcess, run, type Prompt } from './process.js'
 
@@ -209,59 +209,57 @@ async function probeMissingServerCallback(row: Row, property: string): Promise<v
 }
 
 /**
- * gsasl's GSSAPI has no security layer: its server offers only "none", and its client answers
- * "none" whatever the offer. Checked each run: the saslkit client asking for the layer is told
- * the offer, and the saslkit server offering only the layer refuses gsasl's answer.
+ * What gsasl's client lacks, for a driver whose peer→saslkit cases run through `fromPeer`
+ * (the stdio driver, or the --imap/--smtp one).
  */
-function gssapiLayerLack(row: Row, direction: Direction): Lack {
-  if (direction === 'saslkit→peer') {
+export function gsaslClientLack(facts: GsaslFacts, fromPeer: (row: Row, c: Case) => Promise<FromPeerOutcome>): (row: Row) => Lack | undefined {
+  return (row) => {
+    if (!facts.clientMechanisms.includes(row.name)) {
+      return {
+        evidence: '`gsasl --client-mechanisms` does not list it (the list is under Peers)',
+        verify: async () => {
+          if ((await mechanismList('--client-mechanisms')).includes(row.name)) throw new Error(`gsasl --client-mechanisms now lists ${row.name}`)
+        },
+      }
+    }
+    if (row.name === 'GSSAPI' && row.securityLayer !== undefined && row.securityLayer !== 'none') {
+      return {
+        evidence: `gsasl's GSSAPI client answers "none" whatever the server offers (saslkit refuses a layer it did not offer: malformed-request)`,
+        verify: async () => {
+          const { step } = await fromPeer(row, row.good)
+          if (step.type !== 'failure' || step.error.code !== 'malformed-request') {
+            throw new Error(`gsasl's GSSAPI client now takes the '${row.securityLayer}' layer (${step.type}): give it a row`)
+          }
+        },
+      }
+    }
+    if (row.name === 'NTLM' && row.legacy !== true) return ntlmV1OnlyClient(fromPeer, "gsasl's NTLM client (libntlm)")(row)
+    return undefined
+  }
+}
+
+/** What gsasl's stdio server lacks. */
+function gsaslServerLack(facts: GsaslFacts, row: Row): Lack | undefined {
+  if (!facts.serverMechanisms.includes(row.name)) {
     return {
-      evidence: `gsasl's GSSAPI server offers no security layer (its offer is "none" only)`,
+      evidence: '`gsasl --server-mechanisms` does not list it (the list is under Peers)',
       verify: async () => {
-        const error = await saslkitToGsasl(row, row.good).then(
-          () => undefined,
-          (e: unknown) => e,
-        )
-        if (!(error instanceof SaslError) || error.code !== 'mechanism-too-weak' || JSON.stringify(error.details?.['offered']) !== '["none"]') {
-          throw new Error(`gsasl's GSSAPI server now offers more than "none" (${String(error)}): give GSSAPI layers a row`)
-        }
+        if ((await mechanismList('--server-mechanisms')).includes(row.name)) throw new Error(`gsasl --server-mechanisms now lists ${row.name}`)
       },
     }
   }
+  if (row.name === 'GSSAPI' && row.securityLayer !== undefined && row.securityLayer !== 'none') return gssapiServerOffersNoLayer(saslkitToGsasl, "gsasl's")(row)
+  const property = serverCallbackProperty[row.name]
+  if (property === undefined) return undefined
   return {
-    evidence: `gsasl's GSSAPI client answers "none" whatever the server offers (saslkit refuses a layer it did not offer: malformed-request)`,
-    verify: async () => {
-      const { step } = await gsaslToSaslkit(row, row.good)
-      if (step.type !== 'failure' || step.error.code !== 'malformed-request') {
-        throw new Error(`gsasl's GSSAPI client now takes the '${row.securityLayer}' layer (${step.type}): give it a row`)
-      }
-    },
+    evidence: `the gsasl CLI has no server callback for it: it warns "mechanism requested unsupported property ${property.number}" (${property.name}), then fails "No callback specified by caller"`,
+    verify: () => probeMissingServerCallback(row, property.number),
   }
 }
 
 /** The gsasl stdio driver, from the facts of the installed gsasl. */
 export function gsaslDriver(facts: GsaslFacts): PeerDriver {
-  const lack = (row: Row, direction: Direction): Lack | undefined => {
-    const [list, flag] = direction === 'saslkit→peer' ? [facts.serverMechanisms, '--server-mechanisms'] : [facts.clientMechanisms, '--client-mechanisms']
-    if (!list.includes(row.name)) {
-      return {
-        evidence: `\`gsasl ${flag}\` does not list it (the list is under Peers)`,
-        verify: async () => {
-          const now = await mechanismList(flag as '--client-mechanisms' | '--server-mechanisms')
-          if (now.includes(row.name)) throw new Error(`gsasl ${flag} now lists ${row.name}`)
-        },
-      }
-    }
-    if (row.name === 'GSSAPI' && row.securityLayer !== undefined && row.securityLayer !== 'none') return gssapiLayerLack(row, direction)
-    if (row.name === 'NTLM' && row.legacy !== true && direction === 'peer→saslkit') return ntlmV1OnlyClient(gsaslToSaslkit, "gsasl's NTLM client (libntlm)")(row)
-    const property = serverCallbackProperty[row.name]
-    if (direction === 'saslkit→peer' && property !== undefined) {
-      return {
-        evidence: `the gsasl CLI has no server callback for it: it warns "mechanism requested unsupported property ${property.number}" (${property.name}), then fails "No callback specified by caller"`,
-        verify: () => probeMissingServerCallback(row, property.number),
-      }
-    }
-    return undefined
-  }
+  const clientLack = gsaslClientLack(facts, gsaslToSaslkit)
+  const lack = (row: Row, direction: Direction): Lack | undefined => (direction === 'saslkit→peer' ? gsaslServerLack(facts, row) : clientLack(row))
   return { peer: 'gsasl', toPeer: saslkitToGsasl, fromPeer: gsaslToSaslkit, lack }
 }

@@ -1,7 +1,7 @@
 // A CRLF line socket for talking to network peers (and for being one): bounded reads, STARTTLS
 // upgrade, and a transcript for readable failures.
 import { connect, type Socket } from 'node:net'
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls'
+import { TLSSocket, connect as tlsConnect, createSecureContext, type ConnectionOptions, type SecureContextOptions } from 'node:tls'
 import { READ_TIMEOUT_MS } from './process.js'
 
 export class LineSocket {
@@ -90,8 +90,43 @@ export class LineSocket {
     return secure
   }
 
+  /** Upgrades to TLS as the server (after sending the STARTTLS go-ahead). */
+  async acceptTls(options: SecureContextOptions): Promise<TLSSocket> {
+    if (this.#buffer !== '' || this.#lines.length > 0) throw this.failure('data after the STARTTLS command')
+    const plain = this.#socket as Socket
+    plain.removeAllListeners('data')
+    plain.removeAllListeners('end')
+    plain.removeAllListeners('close')
+    const secure = new TLSSocket(plain, { isServer: true, secureContext: createSecureContext(options) })
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secure', () => resolve())
+      secure.once('error', reject)
+    })
+    this.transcript.push('[TLS accepted]')
+    this.#socket = secure
+    this.#attach(secure)
+    return secure
+  }
+
   close(): void {
     this.#socket.destroy()
+  }
+
+  /** Ends the connection cleanly (TLS close_notify, FIN) and waits for the peer to close. */
+  async end(timeoutMs = 5_000): Promise<void> {
+    const socket = this.#socket
+    if (socket.destroyed) return
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        socket.destroy()
+        resolve()
+      }, timeoutMs)
+      socket.once('close', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+      socket.end()
+    })
   }
 
   failure(message: string): Error {

@@ -56,4 +56,17 @@ export function readTag(meta: object): InteropMeta | undefined {
 export const REPORTED_PEERS = ['gsasl', 'cyrus', 'dovecot'] as const
 
 /** Column order of the matrix: by peer (this order, then alphabetical), saslkit→peer first. */
-export const PEER_ORDER = ['gsasl', 'gsasl imap', 'gsasl smtp', 'cyrus', 'dovecot imap', 'dovecot imap STARTTLS', 'dovecot pop3', 'dovecot pop3 STARTTLS', 'dovecot submission', 'dovecot submission STARTTLS']
+export const PEER_ORDER = [
+  'gsasl',
+  'gsasl imap',
+  'gsasl imap+STARTTLS',
+  'gsasl smtp',
+  'gsasl smtp+STARTTLS',
+  'cyrus',
+  'dovecot imap',
+  'dovecot imap+STARTTLS',
+  'dovecot pop3',
+  'dovecot pop3+STARTTLS',
+  'dovecot submission',
+  'dovecot submission+STARTTLS',
+]

@@ -83,7 +83,7 @@ export default class InteropMatrixReporter implements Reporter {
         const state = this.#state(cell)
         if (state === undefined) return '—'
         if (state === 'peer lacks it' && cell?.lack !== undefined) {
-          const text = `${columnLabel(column.peer, column.direction)}: ${cell.lack.evidence}`
+          const text = cell.lack.evidence
           if (!evidence.includes(text)) evidence.push(text)
           return `peer lacks it [${evidence.indexOf(text) + 1}]`
         }
