@@ -3,7 +3,7 @@
 // demo.mjs runs them through the SMTP profile: smtp.client(mechanism.client(client)) against
 // smtp.server({ mechanisms: [mechanism], channel: { secure: true }, ...server }) — so a
 // scenario may set its own `channel` (e.g. bindings for -PLUS) in `server`.
-import { anonymous, external, gssapi, login, ntHash, ntlm, oauthBearer, plain, xoauth2 } from '../dist/index.js'
+import { anonymous, cramMd5, digestMd5, external, gssapi, login, ntHash, ntlm, oauthBearer, plain, xoauth2 } from '../dist/index.js'
 import { memoryKerberos } from './memory-gss.mjs'
 
 const users = { tim: { password: 'tanstaaftanstaaf' } }
@@ -23,6 +23,14 @@ export const scenarios = [
   { mechanism: login, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
   { mechanism: anonymous, client: { trace: 'sirhc' }, server: {}, secrets: [] },
   { mechanism: external, client: {}, server: { identity: 'CN=tim,O=Example' }, secrets: [], note: 'identity from a TLS client certificate' },
+  { mechanism: cramMd5, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials, hostname: 'mail.example.org' }, secrets: ['tanstaaftanstaaf'] },
+  {
+    mechanism: digestMd5,
+    client: { username: 'tim', password: 'tanstaaftanstaaf', service: 'smtp', host: 'mail.example.org' },
+    server: { credentials, service: 'smtp', host: 'mail.example.org', realm: 'example.org' },
+    secrets: ['tanstaaftanstaaf'],
+    note: 'rspauth proves the server',
+  },
   {
     mechanism: ntlm,
     client: { username: 'EXAMPLE\\tim', password: 'tanstaaftanstaaf', workstation: 'LAPTOP', targetName: 'smtp/mail.example.com' },

@@ -73,6 +73,10 @@ const realm = (secret: string) => memoryKerberos({ secret })
 const special: Record<string, Special> = {
   ANONYMOUS: { authcid: 'anonymous', failure: { server: { allow: false }, code: 'mechanism-too-weak' } },
   EXTERNAL: { failure: { server: { identity: undefined }, code: 'not-authorized' } },
+  // NTLM's channel bindings (EPA) are tls-server-end-point only, so its client names none here.
+  NTLM: {
+    client: (right) => ({ username: 'user', password: right ? PASSWORD : 'wrong-password', domain: 'EXAMPLE' }),
+  },
   GSSAPI: {
     authcid: `user@${realm('kdc-secret').realm}`,
     client: (right) => ({ provider: realm(right ? 'kdc-secret' : 'wrong-secret').initiator({ principal: 'user', service: 'smtp/mail.example.com' }), securityLayer: 'confidentiality' }),
