@@ -4,6 +4,8 @@
 // arguments, and finds out by itself whether the peer has the mechanism.
 import {
   anonymous,
+  cramMd5,
+  digestMd5,
   external,
   gssapi,
   login,
@@ -212,6 +214,15 @@ const baseRows: readonly Row[] = [
     good: { client: { authzid: '' }, policy: allowAll },
     bad: { client: { authzid: 'root' }, policy: allowAll },
     refusedWith: 'invalid-authzid',
+  }),
+  row({ mechanism: cramMd5, client: (c) => ({ username: required(c.username, 'username'), password: required(c.password, 'password') }), server: () => ({ credentials }) }),
+  // DIGEST-MD5's digest-uri is service/host: each driver names its protocol's service (imap,
+  // pop, smtp); the client takes the realm the server offers (Cyrus and gsasl: example.org,
+  // Dovecot: none).
+  row({
+    mechanism: digestMd5,
+    client: (c) => ({ ...passwordClient(c), service: c.service ?? account.service, host: account.host }),
+    server: (_policy, service) => ({ credentials, service, host: account.host, realm: account.realm }),
   }),
   // NTLMv2 (saslkit's default on both sides) and, for peers that speak only LM/NTLMv1
   // (gsasl's libntlm, Cyrus's sample client), the same with `legacy` on both sides.

@@ -12,6 +12,7 @@ import type { FromPeerOutcome, Lack, PeerDriver } from './cells.js'
 import { LineSocket } from './lines.js'
 import type { Direction } from './matrix.js'
 import type { Pki } from './pki.js'
+import { mechanismArgs } from './gsasl.js'
 import { PeerProcess } from './process.js'
 
 export type NetProtocol = 'imap' | 'smtp'
@@ -111,7 +112,7 @@ export async function gsaslNetToSaslkit(protocol: NetProtocol, tls: boolean, pki
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as { port: number }).port
   const credentials = c.client
-  const args = [`--${protocol}`, '127.0.0.1', String(port), '-m', row.name, '--hostname', account.host]
+  const args = [`--${protocol}`, '127.0.0.1', String(port), '-m', row.name, '--hostname', account.host, '--realm', account.realm, ...(mechanismArgs[row.name] ?? [])]
   args.push('--service', credentials.service ?? (protocol === 'imap' ? 'imap' : 'smtp'))
   args.push(...(tls ? ['--starttls', `--x509-ca-file=${caFile}`] : ['--no-starttls']))
   // gsasl takes the TLS channel binding whenever it has one; only -PLUS should use it.

@@ -17,7 +17,10 @@ import { PeerProcess, run, type Prompt } from './process.js'
 const GSASL = 'gsasl'
 
 /** Peer knobs per mechanism (what the gsasl CLI needs besides the credentials). */
-const mechanismArgs: Readonly<Record<string, readonly string[]>> = {}
+export const mechanismArgs: Readonly<Record<string, readonly string[]>> = {
+  // gsasl's DIGEST-MD5 defaults to qop-int; saslkit's does qop auth only.
+  'DIGEST-MD5': ['--quality-of-protection=qop-auth'],
+}
 
 export interface GsaslFacts {
   readonly version: string
