@@ -141,8 +141,10 @@ export function dovecotDriver(dovecot: Dovecot, column: DovecotColumn, withoutAn
     if (line !== undefined) {
       return {
         evidence: `Dovecot's auth process refuses it: \`${line}\``,
+        // The launcher saw that line in this run: it started Dovecot with the mechanism and
+        // restarted it without (harness/dovecot.ts); a build that takes it gets the cases.
         verify: async () => {
-          if (!(await dovecot.log()).includes(line) && !dovecot.lacking.has(row.name)) throw new Error(`Dovecot no longer refuses ${row.name}`)
+          if (!/Unknown authentication mechanism/.test(dovecot.lacking.get(row.name) ?? '')) throw new Error(`Dovecot took ${row.name}`)
         },
       }
     }
@@ -161,8 +163,9 @@ export function dovecotDriver(dovecot: Dovecot, column: DovecotColumn, withoutAn
     peer: `dovecot ${protocol}${tls ? '+STARTTLS' : ''}`,
     toPeer,
     lack,
-    // EXTERNAL's identity is the TLS client certificate: without TLS there is no such case.
-    applies: (row) => tls || row.name !== 'EXTERNAL',
+    // EXTERNAL's identity is the TLS client certificate, and -PLUS binds to the TLS channel:
+    // without TLS there is no such case.
+    applies: (row) => tls || (row.name !== 'EXTERNAL' && !row.mechanism.traits.channelBinding),
   }
 }
 

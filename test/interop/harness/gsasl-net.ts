@@ -41,11 +41,16 @@ async function serve(raw: Socket, protocol: NetProtocol, tls: boolean, pki: Pki,
   // are offered in clear too; the STARTTLS column adds TLS and its channel bindings.
   let channel: { secure: boolean; bindings?: ChannelBinding[] } = { secure: true }
   const service = protocol === 'imap' ? 'imap' : 'smtp'
-  let profile = protocol === 'imap' ? imap.server({ mechanisms: [row.mechanism], channel, ...row.serverOptions(c.policy, service) }) : smtp.server({ mechanisms: [row.mechanism], channel, ...row.serverOptions(c.policy, service) })
+  // The connection's own channel wins over a row's synthetic one (-PLUS binds to this TLS).
+  const makeProfile = () => {
+    const options = { ...row.serverOptions(c.policy, service), mechanisms: [row.mechanism], channel }
+    return protocol === 'imap' ? imap.server(options) : smtp.server(options)
+  }
+  let profile = makeProfile()
   const upgrade = async () => {
     const secure = await socket.acceptTls({ key: pki.serverKeyPem, cert: pki.serverCertPem })
     channel = { secure: true, bindings: bindingsOf(secure) }
-    profile = protocol === 'imap' ? imap.server({ mechanisms: [row.mechanism], channel, ...row.serverOptions(c.policy, service) }) : smtp.server({ mechanisms: [row.mechanism], channel, ...row.serverOptions(c.policy, service) })
+    profile = makeProfile()
   }
   let inExchange = false
   let upgraded = false
@@ -145,5 +150,7 @@ export function gsaslNetDriver(protocol: NetProtocol, tls: boolean, pki: Pki, ca
     peer: `gsasl ${protocol}${tls ? '+STARTTLS' : ''}`,
     fromPeer: (row, c) => gsaslNetToSaslkit(protocol, tls, pki, caFile, row, c),
     lack: lackOf,
+    // -PLUS binds to the TLS channel: without STARTTLS there is no such case.
+    applies: (row) => tls || !row.mechanism.traits.channelBinding,
   }
 }
