@@ -13,6 +13,12 @@ import {
   oauth10a,
   oauthBearer,
   plain,
+  scramSha1,
+  scramSha1Plus,
+  scramSha256,
+  scramSha256Plus,
+  scramSha512,
+  scramSha512Plus,
   xoauth,
   xoauth2,
   type ChannelBinding,
@@ -46,6 +52,12 @@ export const account = {
 } as const
 
 export const WRONG_TOKEN = 'revoked-access-token'
+
+/** Channel-binding data for -PLUS where there is no TLS connection to bind to (stdio peers). */
+export const SYNTHETIC_BINDING: ChannelBinding = {
+  type: 'tls-exporter',
+  data: new Uint8Array(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff)),
+}
 
 export const WRONG_PASSWORD = 'not-the-password'
 
@@ -224,6 +236,17 @@ const baseRows: readonly Row[] = [
     client: (c) => ({ ...passwordClient(c), service: c.service ?? account.service, host: account.host }),
     server: (_policy, service) => ({ credentials, service, host: account.host, realm: account.realm }),
   }),
+  ...[scramSha1, scramSha256, scramSha512].map((mechanism) => row({ mechanism, client: passwordClient, server: () => ({ credentials }) })),
+  // -PLUS with the same synthetic tls-exporter data on both sides (stdio peers have no TLS);
+  // over STARTTLS the network drivers bind to the real connection instead.
+  ...[scramSha1Plus, scramSha256Plus, scramSha512Plus].map((mechanism) =>
+    row({
+      mechanism,
+      channelBinding: SYNTHETIC_BINDING,
+      client: (c) => ({ ...passwordClient(c), channelBinding: SYNTHETIC_BINDING }),
+      server: () => ({ credentials, channel: { secure: true, bindings: [SYNTHETIC_BINDING] } }),
+    }),
+  ),
   // NTLMv2 (saslkit's default on both sides) and, for peers that speak only LM/NTLMv1
   // (gsasl's libntlm, Cyrus's sample client), the same with `legacy` on both sides.
   row({

@@ -63,8 +63,9 @@ const commonArgs = (row: Row, service: string = account.service): string[] => [
   row.name,
   '--service',
   service,
-  '--hostname',
-  account.host,
+  // The CLI asks for -PLUS binding data only when no --hostname was given (it takes a host
+  // to mean "a network session", whose TLS would provide it).
+  ...(row.channelBinding === undefined ? ['--hostname', account.host] : []),
   '--realm',
   account.realm,
   ...(mechanismArgs[row.name] ?? []),
