@@ -221,7 +221,12 @@ export async function startDovecot(dir: string, wanted: readonly string[], optio
       await master.waitExit(15_000)
     }
     const greeting = await firstGreeting(ports.imap, master)
-    const text = await log()
+    let text = await log()
+    // The log process may write the auth process's last words a moment after the greeting.
+    for (let waited = 0; !greeting?.startsWith('* OK') && !UNKNOWN_MECHANISM.test(text) && waited < 3000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      text = await log()
+    }
     const unknown = UNKNOWN_MECHANISM.exec(text)
     if (unknown !== null && wanted.includes(unknown[1]!)) {
       lacking.set(unknown[1]!, unknown[0])

@@ -53,7 +53,7 @@ export function readTag(meta: object): InteropMeta | undefined {
 }
 
 /** The peers whose results make a complete report (docs/interop.md is written only then). */
-export const REPORTED_PEERS = ['gsasl', 'cyrus', 'dovecot'] as const
+export const REPORTED_PEERS = ['gsasl', 'cyrus', 'dovecot', 'mit-krb5'] as const
 
 /** Column order of the matrix: by peer (this order, then alphabetical), saslkit→peer first. */
 export const PEER_ORDER = [
