@@ -20,7 +20,7 @@ describe('MIT Kerberos', () => {
       peer: 'mit-krb5',
       version: version.stdout.trim(),
       notes: [
-        `test/krb5/realm.ts: realm SASLKIT.TEST, \`krb5kdc -n\` on 127.0.0.1:${krb5.port}, principals alice, imap/, pop/, smtp/, ldap/localhost`,
+        `test/krb5/realm.ts: realm SASLKIT.TEST, \`krb5kdc -n\` on 127.0.0.1 (a free port), principals alice, imap/, pop/, smtp/, ldap/localhost`,
         ...(packages === '' ? [] : [`Debian: ${packages}`]),
         `saslkit's GSSAPI providers: test/krb5/mit.ts (gss-helper on libgssapi_krb5) and the \`kerberos\` npm addon ${addon.version}`,
       ],
