@@ -134,10 +134,10 @@ export async function gsaslNetToSaslkit(protocol: NetProtocol, tls: boolean, pki
     await Promise.all(served)
     const result = outcome.result
     if (result === undefined) throw peer.failure(`gsasl ended before the exchange did${outcome.serverError === undefined ? '' : ` (server side: ${String(outcome.serverError)})`}`)
-    const step: ServerStep =
-      result.identity !== undefined
-        ? { type: 'success', identity: result.identity }
-        : { type: 'failure', error: result.error ?? ({ code: 'protocol-violation' } as SaslError) }
+    let step: ServerStep
+    if (result.identity !== undefined) step = { type: 'success', identity: result.identity }
+    else if (result.error !== undefined) step = { type: 'failure', error: result.error }
+    else throw peer.failure('the server profile ended the exchange with neither an identity nor an error')
     return { step, peerExit: exit }
   } finally {
     peer.stop()
