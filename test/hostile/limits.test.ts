@@ -112,6 +112,23 @@ describe('limits on by default (test/hostile/limits.json)', () => {
       { name: 'OAUTH10A', field: 'a=', lookup: 'secrets', run: (s, id) => drive(oauth10a.client({ username: id, host: 'mail.example.com', port: 143, ...oauth1 }), s) },
       { name: 'XOAUTH', field: 'URL user', lookup: 'secrets', run: (s, id) => drive(xoauth.client({ username: id, protocol: 'imap', ...oauth1 }), s) },
       { name: 'GSSAPI', field: 'authzid', lookup: 'authorize', run: (s, id) => drive(gssapi.client({ ...fixture('GSSAPI').clientOptions(), authzid: id } as never), s) },
+      { name: 'SCRAM-SHA-256', field: 'n=', lookup: 'credentials', run: (s, id) => feed(s, [utf8Encode(`n,,n=${id},r=abcdef`)]) },
+      { name: 'SCRAM-SHA-256', field: 'a=', lookup: 'credentials', run: (s, id) => feed(s, [utf8Encode(`n,a=${id},n=alice,r=abcdef`)]) },
+      { name: 'CRAM-MD5', field: 'username', lookup: 'credentials', run: (s, id) => feed(s, [undefined, utf8Encode(`${id} 0123456789abcdef0123456789abcdef`)]) },
+      {
+        name: 'DIGEST-MD5',
+        field: 'username',
+        lookup: 'credentials',
+        async run(s, id) {
+          const challenge = await s.next(undefined)
+          if (challenge.type !== 'challenge') return challenge
+          const nonce = /nonce="([^"]+)"/.exec(new TextDecoder().decode(challenge.challenge))![1]!
+          return s.next(
+            utf8Encode(`username="${id}",realm="example.org",nonce="${nonce}",cnonce="abc",nc=00000001,qop=auth,digest-uri="imap/mail.example.org",response=0123456789abcdef0123456789abcdef`),
+          )
+        },
+      },
+      { name: 'NTLM', field: 'user name', lookup: 'credentials', run: (s, id) => drive(ntlm.client({ username: `EXAMPLE\\${id}`, password }), s) },
     ]
     for (const c of cases) {
       const f = fixture(c.name)
