@@ -300,7 +300,9 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const listeners: Listener[] = []
   const listen = async (protocol: Protocol, port: number, implicit: boolean) => {
     const server = implicit
-      ? tls.createServer({ secureContext: context!, requestCert, rejectUnauthorized: false }, (socket) => session(protocol, socket, true))
+      ? tls.createServer({ cert: options.tls!.cert, key: options.tls!.key, ...(options.tls!.clientCa === undefined ? {} : { ca: options.tls!.clientCa }), requestCert, rejectUnauthorized: false }, (socket) =>
+          session(protocol, socket, true),
+        )
       : net.createServer((socket) => session(protocol, socket, false))
     server.on('tlsClientError', () => undefined)
     await new Promise<void>((resolve, reject) => {

@@ -162,7 +162,7 @@ export class Transcript {
 
   #maskFields(description: Description): Description['fields'] {
     const walk = (fields: Description['fields']): Description['fields'] =>
-      fields.map((f) => ({ name: f.name, ...(f.value === undefined ? {} : { value: this.#mask(f.value) }), ...(f.fields === undefined ? {} : { fields: walk(f.fields) }) }))
+      fields.map((f) => ({ ...f, ...(f.value === undefined ? {} : { value: this.#mask(f.value) }), ...(f.fields === undefined ? {} : { fields: walk(f.fields) }) }))
     return walk(description.fields)
   }
 
