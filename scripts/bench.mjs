@@ -5,9 +5,11 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { measureRow } from './bench/harness.mjs'
 import { rows as plainRows } from './bench/rows-plain.mjs'
+import { rows as cramDigestRows } from './bench/rows-cram-digest.mjs'
+import { rows as scramRows } from './bench/rows-scram.mjs'
 
 const quick = process.argv.includes('--quick')
-const rows = [...plainRows]
+const rows = [...plainRows, ...cramDigestRows, ...scramRows]
 const results = []
 for (const row of rows) {
   const result = await measureRow(row, quick ? { passes: 3, budgetMs: 20 } : {})
