@@ -408,18 +408,21 @@ function scramValue(key: string, value: string): Field {
       }
     }
     case 'c': {
+      let bytes: Uint8Array
       try {
-        const bytes = base64Decode(value)
-        const inner = textOf(bytes) ?? ''
-        const header = gs2Fields(inner.length > 0 ? inner : '')
-        const headerText = header === undefined ? undefined : inner.slice(0, inner.length - header.rest.length)
-        const cbData = headerText === undefined ? bytes : bytes.subarray(new TextEncoder().encode(headerText).length)
-        const fields: Field[] = [...(header?.fields[0]?.fields ?? [])]
-        fields.push(field('channel-binding data', cbData.length === 0 ? '(none)' : hexPreview(cbData)))
-        return { name, value: truncate(value, 12), fields }
+        bytes = base64Decode(value)
       } catch {
         return field(name, `${quote(value)} (not base64)`)
       }
+      // RFC 5802 §7: cbind-input = gs2-header [ cbind-data ]; the header ends at its second comma.
+      const first = bytes.indexOf(0x2c)
+      const second = first < 0 ? -1 : bytes.indexOf(0x2c, first + 1)
+      const headerText = second < 0 ? undefined : textOf(bytes.subarray(0, second + 1))
+      const header = headerText === undefined ? undefined : gs2Fields(headerText)
+      const cbData = header === undefined ? bytes : bytes.subarray(second + 1)
+      const fields: Field[] = [...(header?.fields[0]?.fields ?? [])]
+      fields.push(field('channel-binding data', cbData.length === 0 ? '(none)' : hexPreview(cbData)))
+      return { name, value: truncate(value, 12), fields }
     }
     case 'p':
     case 'v':

@@ -5,10 +5,12 @@
  * transcript. Optionally check first whether the SMTP server relays mail without AUTH.
  */
 import net from 'node:net'
+import tls from 'node:tls'
 import { SaslError } from '../core/errors.js'
 import { negotiate } from '../core/negotiate.js'
-import type { ChannelBinding, Identity, SaslClient } from '../core/types.js'
+import type { ChannelBinding, SaslClient } from '../core/types.js'
 import type { GssInitiator } from '../mechanisms/gssapi.js'
+import { channelBinding } from '../node/index.js'
 import type { ClientExchange } from '../profiles/common.js'
 import * as imap from '../profiles/imap.js'
 import * as pop3 from '../profiles/pop3.js'
@@ -350,10 +352,17 @@ class Pop3Session extends Session {
 }
 
 /** The channel binding a -PLUS mechanism would use on this connection, if it has one. */
-async function bindingOf(connection: LineConnection, type: ChannelBinding['type'] | undefined): Promise<ChannelBinding | undefined> {
-  void connection
-  void type
-  return undefined
+function bindingOf(connection: LineConnection, type: ChannelBinding['type'] | undefined): ChannelBinding | undefined {
+  const socket = connection.socket
+  if (!(socket instanceof tls.TLSSocket)) return undefined
+  // RFC 9266 §3: tls-exporter is the default on TLS 1.3; RFC 5802 §6: tls-unique before it.
+  const chosen = type ?? (socket.getProtocol() === 'TLSv1.3' ? 'tls-exporter' : 'tls-unique')
+  try {
+    return channelBinding(socket, chosen, { side: 'client' })
+  } catch (error) {
+    if (type !== undefined) throw new CliError(EXIT.tls, `--channel-binding ${type}: ${error instanceof SaslError ? error.message : 'not available on this connection'}`)
+    return undefined
+  }
 }
 
 /** The client options a mechanism is tried with: the target's facts, then what the user gave. */
@@ -450,7 +459,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
     }
 
     const secure = connection.secure
-    const binding = secure ? await bindingOf(connection, options.channelBindingType) : undefined
+    const binding = secure ? bindingOf(connection, options.channelBindingType) : undefined
     if (binding !== undefined) credentials.channelBinding = binding
     const service = { service: SERVICES[target.protocol], host: target.host }
     // GSSAPI only when asked for: a Kerberos library being present says nothing about a ticket.
@@ -541,5 +550,3 @@ export function summaryLine(result: ProbeResult): string {
   if (result.authenticated === true) return `authenticated with ${result.mechanism} (${where}, ${result.roundTrips} round trip${result.roundTrips === 1 ? '' : 's'}, ${result.elapsedMs} ms)`
   return `${where}: offered ${result.offered.join(' ') || 'nothing'}`
 }
-
-export type { Identity }

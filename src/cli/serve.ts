@@ -7,6 +7,7 @@
 import net from 'node:net'
 import tls from 'node:tls'
 import type { ChannelBinding, Identity } from '../core/types.js'
+import { channelBinding } from '../node/index.js'
 import type { ServerResult } from '../profiles/common.js'
 import * as imap from '../profiles/imap.js'
 import * as pop3 from '../profiles/pop3.js'
@@ -75,6 +76,7 @@ export interface RunningServer {
 
 const SERVICES: Readonly<Record<Protocol, string>> = { smtp: 'smtp', imap: 'imap', pop3: 'pop' }
 const MAX_COMMAND_LINE = 65536
+const BINDING_TYPES: readonly ChannelBinding['type'][] = ['tls-exporter', 'tls-server-end-point', 'tls-unique']
 const LOOPBACK = /^(?:127\.|::1$|::ffff:127\.)/
 
 type Handled = void | 'starttls' | 'close'
@@ -127,7 +129,17 @@ class ServerConnection {
 
   /** Channel-binding data of every type this connection can provide (none without TLS). */
   bindings(): ChannelBinding[] {
-    return []
+    const socket = this.#socket
+    if (!(socket instanceof tls.TLSSocket)) return []
+    const out: ChannelBinding[] = []
+    for (const type of BINDING_TYPES) {
+      try {
+        out.push(channelBinding(socket, type, { side: 'server' }))
+      } catch {
+        // Not on this connection (tls-unique on TLS 1.3, tls-exporter before it).
+      }
+    }
+    return out
   }
 
   /** EXTERNAL: the verified client certificate's CN, if the client presented one. */
