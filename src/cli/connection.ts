@@ -118,6 +118,8 @@ export class LineConnection {
       }
       socket.once('error', onError)
     })
+    // Lines are small and every one waits for an answer: no Nagle delay.
+    socket.setNoDelay(true)
     const connection = new LineConnection(socket, host, port, timeoutMs)
     if (tlsOptions === undefined) return { connection }
     return { connection, tls: summarize(socket as tls.TLSSocket) }

@@ -351,17 +351,46 @@ class Pop3Session extends Session {
   }
 }
 
-/** The channel binding a -PLUS mechanism would use on this connection, if it has one. */
-function bindingOf(connection: LineConnection, type: ChannelBinding['type'] | undefined): ChannelBinding | undefined {
+/**
+ * The channel bindings this connection offers, preferred first: the one asked for, else
+ * tls-exporter (RFC 9266 §3, TLS 1.3) or tls-unique (RFC 5802 §6, TLS 1.2), then
+ * tls-server-end-point (RFC 5929 §4, the one NTLM's Extended Protection uses).
+ */
+function bindingsOf(connection: LineConnection, type: ChannelBinding['type'] | undefined): ChannelBinding[] {
   const socket = connection.socket
-  if (!(socket instanceof tls.TLSSocket)) return undefined
-  // RFC 9266 §3: tls-exporter is the default on TLS 1.3; RFC 5802 §6: tls-unique before it.
-  const chosen = type ?? (socket.getProtocol() === 'TLSv1.3' ? 'tls-exporter' : 'tls-unique')
-  try {
-    return channelBinding(socket, chosen, { side: 'client' })
-  } catch (error) {
-    if (type !== undefined) throw new CliError(EXIT.tls, `--channel-binding ${type}: ${error instanceof SaslError ? error.message : 'not available on this connection'}`)
-    return undefined
+  if (!(socket instanceof tls.TLSSocket)) return []
+  if (type !== undefined) {
+    try {
+      return [channelBinding(socket, type, { side: 'client' })]
+    } catch (error) {
+      throw new CliError(EXIT.tls, `--channel-binding ${type}: ${error instanceof SaslError ? error.message : 'not available on this connection'}`)
+    }
+  }
+  const out: ChannelBinding[] = []
+  for (const t of ['tls-exporter', 'tls-unique', 'tls-server-end-point'] as const) {
+    try {
+      out.push(channelBinding(socket, t, { side: 'client' }))
+    } catch {
+      // Not on this connection.
+    }
+  }
+  return out
+}
+
+/**
+ * Adds the channel binding a mechanism takes: the first of the connection's bindings its
+ * client accepts. Not for a mechanism whose -PLUS variant the server offers: RFC 5802 §6 —
+ * binding data there makes the client say "y" (it thinks the server cannot bind), which a
+ * server offering -PLUS must refuse as a downgrade.
+ */
+function bindingFor(bindings: readonly ChannelBinding[], offered: readonly string[]) {
+  return (m: Descriptor, options: Record<string, unknown>): Record<string, unknown> => {
+    if (bindings.length === 0 || (!m.traits.channelBinding && offered.includes(`${m.name}-PLUS`))) return options
+    for (const channelBinding of bindings) {
+      const bound = { ...options, channelBinding }
+      if (constructs(() => m.client(bound))) return bound
+    }
+    return options
   }
 }
 
@@ -459,22 +488,23 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
     }
 
     const secure = connection.secure
-    const binding = secure ? bindingOf(connection, options.channelBindingType) : undefined
-    if (binding !== undefined) credentials.channelBinding = binding
+    const bindings = secure ? bindingsOf(connection, options.channelBindingType) : []
     const service = { service: SERVICES[target.protocol], host: target.host }
     // GSSAPI only when asked for: a Kerberos library being present says nothing about a ticket.
     if (options.gssapi !== undefined || wanted?.name === 'GSSAPI') credentials.provider = await gssInitiator(options, service)
-    const clientOptions = clientOptionsFor(options, target, user, credentials)
-    const chosen = choose(wanted, offered, clientOptions, clientOptionsFor(options, target, user, {}), {
+    const withBinding = bindingFor(bindings, offered)
+    const optionsFor = (m: Descriptor) => withBinding(m, clientOptionsFor(options, target, user, credentials))
+    const withoutSecrets = (m: Descriptor) => withBinding(m, clientOptionsFor(options, target, user, {}))
+    const chosen = choose(wanted, offered, optionsFor, withoutSecrets, {
       secure,
       allowPlaintext: !starttls,
-      ...(binding === undefined ? {} : { channelBinding: binding }),
+      ...(bindings[0] === undefined ? {} : { channelBinding: bindings[0] }),
     })
     if (wanted !== undefined && !offered.includes(wanted.name)) transcript.note(`the server does not advertise ${wanted.name}; trying it anyway`)
     mechanism = chosen.name
     let sasl: SaslClient
     try {
-      sasl = chosen.client(clientOptions)
+      sasl = chosen.client(optionsFor(chosen))
     } catch (error) {
       throw usageError(`${chosen.name} needs other credentials: ${error instanceof SaslError ? error.message : 'invalid options'}`)
     }
@@ -528,11 +558,11 @@ async function gssInitiator(options: ProbeOptions, target: { service: string; ho
 function choose(
   wanted: Descriptor | undefined,
   offered: readonly string[],
-  options: Record<string, unknown>,
-  withoutSecrets: Record<string, unknown>,
+  options: (m: Descriptor) => Record<string, unknown>,
+  withoutSecrets: (m: Descriptor) => Record<string, unknown>,
   policy: { secure: boolean; allowPlaintext: boolean; channelBinding?: ChannelBinding },
 ): Descriptor {
-  const candidates = wanted !== undefined ? [wanted] : MECHANISMS.filter((m) => constructs(() => m.client(options)) && !constructs(() => m.client(withoutSecrets)))
+  const candidates = wanted !== undefined ? [wanted] : MECHANISMS.filter((m) => constructs(() => m.client(options(m))) && !constructs(() => m.client(withoutSecrets(m))))
   try {
     // Asked for by name: try it even if it is not advertised (the server's answer is the news).
     return negotiate(wanted === undefined ? offered : [...offered, wanted.name], candidates, { ...policy, ...(wanted === undefined ? {} : { prefer: [wanted.name] }) })

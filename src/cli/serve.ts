@@ -293,6 +293,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const sockets = new Set<ServerConnection>()
   let counter = 0
   const session = (protocol: Protocol, socket: net.Socket, implicit: boolean) => {
+    socket.setNoDelay(true)
     const id = `${protocol}#${++counter}`
     const transcript = new Transcript(protocol, { secrets, ...(options.onEntry === undefined ? {} : { onEntry: (entry: TranscriptEntry) => options.onEntry!({ id, protocol }, entry) }) })
     const connection = new ServerConnection(id, protocol, socket, transcript, implicit ? undefined : context, requestCert, idleTimeoutMs)
