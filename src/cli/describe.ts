@@ -462,6 +462,16 @@ const scramFormat: Format = { covers: /^SCRAM-/, describe: (_bytes, text, contex
 
 // ── OAuth (RFC 7628, XOAUTH2, OAuth 1.0a) ──────────────────────────────────────────────────
 
+/**
+ * A header that is not valid GS2 but is followed by OAuth key/values (RFC 7628 §4.4's own
+ * example writes `n,user=…,`): shown, and flagged.
+ */
+function looseGs2(text: string): { fields: Field[]; rest: string } | undefined {
+  const m = /^([^,\x01]*,[^,\x01]*,)(\x01.*)$/s.exec(text)
+  if (m === null) return undefined
+  return { fields: [{ name: 'GS2 header', value: m[1]!, text: true, fields: [field('warning', 'not a valid GS2 header (RFC 5801 §4: n, y or p=…, then an optional a=…)')] }], rest: m[2]! }
+}
+
 /** OAuth 1.0a parameters (RFC 5849 §3.5.1): `name="value"` pairs separated by commas. */
 function oauth1Fields(params: string): Field[] {
   const fields: Field[] = []
@@ -539,7 +549,7 @@ function describeOAuth(bytes: Uint8Array, text: string | undefined, context: Mes
     return { mechanism: 'XOAUTH', message: 'signed request', fields, sensitivity: 'secret', secretFrom: byteOffset(text, text.indexOf(' oauth_')) }
   }
   // OAUTHBEARER / OAUTH10A: gs2-header kvsep *kvpair kvsep.
-  const gs2 = gs2Fields(text)
+  const gs2 = gs2Fields(text) ?? looseGs2(text)
   if (gs2 === undefined) return undefined
   const kv = kvFields(gs2.rest)
   if (kv === undefined) return undefined
@@ -642,10 +652,12 @@ const loginFormat: Format = {
   covers: /^LOGIN$/,
   describe(_bytes, text, context) {
     if (context.mechanism !== 'LOGIN') return undefined
-    if (context.from === 'server') return { mechanism: 'LOGIN', message: 'prompt', fields: [textField('text', text ?? '')], sensitivity: 'none' }
-    const prompt = context.previous === undefined ? undefined : textOf(context.previous)
-    const isPassword = prompt !== undefined ? /pass/i.test(prompt) : context.index === 1
-    const isUsername = prompt !== undefined ? /user|name/i.test(prompt) && !isPassword : context.index === 0
+    // The usual prompts ([MS-XLOGIN] §2.2.2, the draft's "User Name\0") come from the server.
+    const prompt = text !== undefined && /^(?:user ?name|password)(?::|\0)$/i.test(text)
+    if (context.from === 'server' || (context.from === undefined && prompt)) return { mechanism: 'LOGIN', message: 'prompt', fields: [textField('text', text ?? '')], sensitivity: 'none' }
+    const asked = context.previous === undefined ? undefined : textOf(context.previous)
+    const isPassword = asked !== undefined ? /pass/i.test(asked) : context.index === 1
+    const isUsername = asked !== undefined ? /user|name/i.test(asked) && !isPassword : context.index === 0
     if (isUsername && text !== undefined) return { mechanism: 'LOGIN', message: 'response', fields: [textField('username', text)], sensitivity: 'none' }
     return { mechanism: 'LOGIN', message: 'response', fields: [field(isPassword ? 'password' : 'username or password', REDACTED)], sensitivity: 'secret' }
   },
