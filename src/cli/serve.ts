@@ -81,6 +81,38 @@ const LOOPBACK = /^(?:127\.|::1$|::ffff:127\.)/
 
 type Handled = void | 'starttls' | 'close'
 
+/** Turns a connected socket into TLS (server side); undefined when the handshake fails. */
+type TlsUpgrade = (raw: net.Socket) => Promise<tls.TLSSocket | undefined>
+
+/**
+ * STARTTLS through a `tls.Server` that never listens: handing it the socket makes Node check
+ * the client certificate (`authorized`), which a bare `new TLSSocket(…, { isServer })` does
+ * not. Sockets are matched by their peer address and port.
+ */
+function starttlsUpgrader(options: tls.TlsOptions): TlsUpgrade {
+  const pending = new Map<string, (socket: tls.TLSSocket | undefined) => void>()
+  const key = (socket: net.Socket) => `${socket.remoteAddress ?? ''}|${socket.remotePort ?? ''}`
+  const server = tls.createServer(options)
+  server.on('secureConnection', (socket: tls.TLSSocket) => pending.get(key(socket))?.(socket))
+  server.on('tlsClientError', (_error, socket: tls.TLSSocket) => {
+    pending.get(key(socket))?.(undefined)
+    socket.destroy()
+  })
+  return (raw) =>
+    new Promise((resolve) => {
+      const id = key(raw)
+      const done = (socket: tls.TLSSocket | undefined) => {
+        pending.delete(id)
+        raw.off('close', closed)
+        resolve(socket)
+      }
+      const closed = () => done(undefined)
+      pending.set(id, done)
+      raw.once('close', closed)
+      server.emit('connection', raw)
+    })
+}
+
 /** One client connection: lines in, lines out, STARTTLS in place. */
 class ServerConnection {
   readonly id: string
@@ -88,8 +120,7 @@ class ServerConnection {
   readonly transcript: Transcript
   readonly peer: string
   readonly #loopback: boolean
-  readonly #context: tls.SecureContext | undefined
-  readonly #requestCert: boolean
+  readonly #upgrade: TlsUpgrade | undefined
   readonly #idleTimeoutMs: number
   #socket: net.Socket
   #splitter = new LineSplitter(MAX_COMMAND_LINE)
@@ -101,15 +132,14 @@ class ServerConnection {
   /** After a STARTTLS handshake: the session starts over on the protected channel. */
   onTls: () => void = () => undefined
 
-  constructor(id: string, protocol: Protocol, socket: net.Socket, transcript: Transcript, context: tls.SecureContext | undefined, requestCert: boolean, idleTimeoutMs: number) {
+  constructor(id: string, protocol: Protocol, socket: net.Socket, transcript: Transcript, upgrade: TlsUpgrade | undefined, idleTimeoutMs: number) {
     this.id = id
     this.protocol = protocol
     this.#socket = socket
     this.transcript = transcript
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`
     this.#loopback = LOOPBACK.test(socket.remoteAddress ?? '')
-    this.#context = context
-    this.#requestCert = requestCert
+    this.#upgrade = upgrade
     this.#idleTimeoutMs = idleTimeoutMs
     this.#attach(socket)
   }
@@ -119,7 +149,7 @@ class ServerConnection {
   }
 
   get canStartTls(): boolean {
-    return this.#context !== undefined && !this.tlsActive
+    return this.#upgrade !== undefined && !this.tlsActive
   }
 
   /** Dovecot's rule: TLS, or a loopback peer nobody else can listen to. */
@@ -221,14 +251,8 @@ class ServerConnection {
     raw.removeAllListeners('close')
     raw.removeAllListeners('error')
     raw.removeAllListeners('timeout')
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: this.#context!, requestCert: this.#requestCert, rejectUnauthorized: false })
-    raw.on('error', () => secure.destroy())
-    const ok = await new Promise<boolean>((resolve) => {
-      secure.once('secure', () => resolve(true))
-      secure.once('error', () => resolve(false))
-      secure.once('close', () => resolve(false))
-    })
-    if (!ok) {
+    const secure = await this.#upgrade!(raw)
+    if (secure === undefined) {
       this.transcript.note('TLS handshake failed')
       this.destroy()
       this.onClose()
@@ -262,8 +286,10 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const host = options.host ?? '127.0.0.1'
   const hostname = options.hostname ?? 'localhost'
   const users = UserDirectory.parse(options.users ?? DEFAULT_USERS)
-  const context = options.tls === undefined ? undefined : tls.createSecureContext({ cert: options.tls.cert, key: options.tls.key, ...(options.tls.clientCa === undefined ? {} : { ca: options.tls.clientCa }) })
   const requestCert = options.tls?.clientCa !== undefined
+  const tlsOptions: tls.TlsOptions | undefined =
+    options.tls === undefined ? undefined : { cert: options.tls.cert, key: options.tls.key, ...(options.tls.clientCa === undefined ? {} : { ca: options.tls.clientCa }), requestCert, rejectUnauthorized: false }
+  const upgrade = tlsOptions === undefined ? undefined : starttlsUpgrader(tlsOptions)
   const idleTimeoutMs = options.idleTimeoutMs ?? 60000
   const overrides = options.mechanismOptions ?? {}
   const secrets = users.secrets()
@@ -296,7 +322,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     socket.setNoDelay(true)
     const id = `${protocol}#${++counter}`
     const transcript = new Transcript(protocol, { secrets, ...(options.onEntry === undefined ? {} : { onEntry: (entry: TranscriptEntry) => options.onEntry!({ id, protocol }, entry) }) })
-    const connection = new ServerConnection(id, protocol, socket, transcript, implicit ? undefined : context, requestCert, idleTimeoutMs)
+    const connection = new ServerConnection(id, protocol, socket, transcript, implicit ? undefined : upgrade, idleTimeoutMs)
     sockets.add(connection)
     transcript.note(`connection from ${connection.peer}${implicit ? ' (TLS)' : ''}`)
     const auth = new AuthState()
@@ -313,9 +339,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const listeners: Listener[] = []
   const listen = async (protocol: Protocol, port: number, implicit: boolean) => {
     const server = implicit
-      ? tls.createServer({ cert: options.tls!.cert, key: options.tls!.key, ...(options.tls!.clientCa === undefined ? {} : { ca: options.tls!.clientCa }), requestCert, rejectUnauthorized: false }, (socket) =>
-          session(protocol, socket, true),
-        )
+      ? tls.createServer(tlsOptions!, (socket) => session(protocol, socket, true))
       : net.createServer((socket) => session(protocol, socket, false))
     server.on('tlsClientError', () => undefined)
     await new Promise<void>((resolve, reject) => {
@@ -327,7 +351,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     })
     servers.push(server)
     const address = server.address() as net.AddressInfo
-    listeners.push({ protocol, host, port: address.port, tls: implicit ? 'implicit' : context === undefined ? 'none' : 'starttls' })
+    listeners.push({ protocol, host, port: address.port, tls: implicit ? 'implicit' : upgrade === undefined ? 'none' : 'starttls' })
   }
 
   const plain: Array<[Protocol, number | undefined]> = [
@@ -346,7 +370,7 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     for (const [protocol, port] of plain) if (port !== undefined || none) await listen(protocol, port ?? defaults[protocol], false)
     for (const [protocol, port] of implicitPorts) {
       if (port === undefined) continue
-      if (context === undefined) throw new Error(`${protocol}s needs a certificate (--tls-cert and --tls-key)`)
+      if (tlsOptions === undefined) throw new Error(`${protocol}s needs a certificate (--tls-cert and --tls-key)`)
       await listen(protocol, port, true)
     }
   } catch (error) {
