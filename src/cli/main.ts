@@ -455,6 +455,13 @@ function isMain(): boolean {
 if (isMain()) {
   // A failure in stdout (a closed pipe) must not turn into a stack trace either.
   process.stdout.on('error', () => process.exit(EXIT.ok))
+  // The last net under everything: one line, never a stack trace.
+  const crash = (error: unknown) => {
+    process.stderr.write(`saslkit: unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`)
+    process.exit(EXIT.protocol)
+  }
+  process.on('uncaughtException', crash)
+  process.on('unhandledRejection', crash)
   run(process.argv.slice(2), nodeIo()).then(
     (code) => {
       process.exitCode = code

@@ -577,6 +577,7 @@ function choose(
 /** The result, as the one-line summary the command prints last. */
 export function summaryLine(result: ProbeResult): string {
   const where = `${result.protocol.toUpperCase()} ${result.host}:${result.port}`
-  if (result.authenticated === true) return `authenticated with ${result.mechanism} (${where}, ${result.roundTrips} round trip${result.roundTrips === 1 ? '' : 's'}, ${result.elapsedMs} ms)`
-  return `${where}: offered ${result.offered.join(' ') || 'nothing'}`
+  const relay = result.openRelay === undefined ? '' : `; ${result.openRelay.accepted ? 'OPEN RELAY' : 'relay refused'} without AUTH (${result.openRelay.reply})`
+  if (result.authenticated === true) return `authenticated with ${result.mechanism} (${where}, ${result.roundTrips} round trip${result.roundTrips === 1 ? '' : 's'}, ${result.elapsedMs} ms)${relay}`
+  return `${where}: offered ${result.offered.join(' ') || 'nothing'}${relay}`
 }

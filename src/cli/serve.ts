@@ -380,7 +380,8 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
 
   return {
     listeners,
-    mechanisms: offered.map((m) => m.name),
+    // -PLUS needs channel-binding data, which only TLS has.
+    mechanisms: offered.filter((m) => tlsOptions !== undefined || !m.traits.channelBinding).map((m) => m.name),
     users: users.names,
     async close() {
       for (const connection of sockets) connection.destroy()
