@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run fuzz [seconds]`: runs the hostile-input properties (test/hostile: every decoder,
-// every client and server state machine, every profile) over and over with fresh random seeds
+// every client and server state machine, every profile; test/node/cli-hostile: the CLI's
+// decoders) over and over with fresh random seeds
 // and many more runs each, until the time is up (default 60 s). Each property stops at the
 // deadline (FUZZ_DEADLINE, read by test/helpers/hostile.ts), so a round never runs far past
 // it. A failure stops the fuzzer with fast-check's seed and counterexample: add that input to
@@ -14,7 +15,7 @@ const deadline = started + seconds * 1000
 let rounds = 0
 while (Date.now() < deadline) {
   rounds++
-  const result = spawnSync('npx', ['vitest', 'run', 'test/hostile', '--reporter=dot', `--testTimeout=${seconds * 1000 + 60_000}`], {
+  const result = spawnSync('npx', ['vitest', 'run', 'test/hostile', 'test/node/cli-hostile', '--reporter=dot', `--testTimeout=${seconds * 1000 + 60_000}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
     env: { ...process.env, FUZZ_RUNS: runs, FUZZ_DEADLINE: String(deadline) },
