@@ -3,6 +3,7 @@
  * (MS-NLMP 3.3.1: NTOWFv1 = MD4(UNICODE(Passwd))). Node 17+ OpenSSL no longer ships it,
  * so saslkit carries this small implementation; only the NTLM code imports it.
  */
+import { _work } from '../core/work.js'
 import { digestLE, rotl } from './md-le.js'
 
 /** RFC 1320 §3.4: the order in which rounds 2 and 3 visit the sixteen words. */
@@ -29,5 +30,6 @@ function compress(state: number[], x: number[]): void {
 
 /** MD4 digest (16 bytes) of `data`. */
 export function md4(data: Uint8Array): Uint8Array {
+  _work.digest++
   return digestLE(compress, data)
 }

@@ -7,6 +7,8 @@
  * loaded then and only then (a dynamic import). Servers keep noble's synchronous functions
  * for their HMACs (scram-keys.ts): a Web Crypto call costs tens of microseconds each.
  */
+import { _work } from '../core/work.js'
+
 /** A SCRAM hash by its Web Crypto name, the key of `StoredCredentials.scram`. */
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-512'
 
@@ -74,6 +76,7 @@ export async function pbkdf2(
   dkLen: number = fn.outputLen,
 ): Promise<Uint8Array> {
   runs++
+  _work.pbkdf2++
   const bits = await onSubtle(async (subtle) => {
     const key = await subtle.importKey('raw', copy(password), 'PBKDF2', false, ['deriveBits'])
     return subtle.deriveBits({ name: 'PBKDF2', hash: fn.webCryptoName, salt: copy(salt), iterations }, key, dkLen * 8)
@@ -84,11 +87,13 @@ export async function pbkdf2(
 
 /** HMAC(key, message) (RFC 2104) with the named hash. */
 export async function hmacAsync(name: HashName, key: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
+  _work.hmac++
   const mac = await onSubtle(async (subtle) => subtle.sign('HMAC', await subtle.importKey('raw', copy(key), { name: 'HMAC', hash: name }, false, ['sign']), copy(message)))
   return mac ?? (await noble()).nobleHmac(name, key, message)
 }
 
 /** H(message) with the named hash. */
 export async function digestAsync(name: HashName, message: Uint8Array): Promise<Uint8Array> {
+  _work.digest++
   return (await onSubtle((subtle) => subtle.digest(name, copy(message)))) ?? (await noble()).nobleHashes[name](message)
 }

@@ -8,6 +8,7 @@ import { sha1 } from '@noble/hashes/legacy.js'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import type { CHash } from '@noble/hashes/utils.js'
 import type { HashFunction, HashName } from './pbkdf2.js'
+import { _work } from '../core/work.js'
 import { CLIENT_KEY, SERVER_KEY } from './scram-client-keys.js'
 import { hmac } from './hmac.js'
 
@@ -30,11 +31,13 @@ export const NOBLE_HASHES: Readonly<Record<HashName, NobleHashFunction>> = { 'SH
 
 /** HMAC(key, message) with the mechanism's hash. */
 export function hmacOf(fn: NobleHashFunction, key: Uint8Array, message: Uint8Array): Uint8Array {
+  _work.hmac++
   return hmac(fn.hash, key, message)
 }
 
 /** H(message). */
 export function digestOf(fn: NobleHashFunction, message: Uint8Array): Uint8Array {
+  _work.digest++
   return fn.hash(message)
 }
 

@@ -47,6 +47,9 @@ class PlainClient extends ClientBase {
   constructor(options: PlainClientOptions) {
     super()
     const prepare = options.prepare ?? ((s: string) => s)
+    if (typeof options.username !== 'string' || typeof options.password !== 'string') {
+      throw new SaslError('malformed-request', 'PLAIN: username and password must be strings')
+    }
     const fields = [options.authzid ?? '', prepare(options.username), prepare(options.password)]
     // RFC 4616 §2: authcid and passwd are 1*SAFE, and no field may hold a NUL.
     if (!fields[1] || !fields[2]) throw new SaslError('malformed-request', 'PLAIN: empty username or password')

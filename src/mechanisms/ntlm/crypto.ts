@@ -4,6 +4,7 @@
  */
 import { hmacMd5 as hmacMd5Of, md5 } from '../../crypto/md5.js'
 import { SaslError } from '../../core/errors.js'
+import { _work } from '../../core/work.js'
 import type { ChannelBinding } from '../../core/types.js'
 import { concatBytes } from '../../codec/bytes.js'
 import { constantTimeEqual } from '../../codec/equal.js'
@@ -158,7 +159,7 @@ const u32le = (value: number): Uint8Array => {
  * ```
  */
 export interface NtlmSession {
-  /** The negotiated flags the keys depend on. */
+  /** The negotiated flags the keys depend on. The four keys are non-enumerable: read them by name; printing the session never shows them. */
   readonly flags: number
   readonly clientSigningKey: Uint8Array
   readonly serverSigningKey: Uint8Array
@@ -203,19 +204,15 @@ export function createSession(exportedSessionKey: Uint8Array, flags: number, sid
     return concatBytes(u32le(1), new Uint8Array(4), checksum, seqNum)
   }
 
-  return {
+  const session = {
     flags,
-    clientSigningKey,
-    serverSigningKey,
-    clientSealingKey,
-    serverSealingKey,
-    wrap(message) {
+    wrap(message: Uint8Array) {
       const sealed = mine.handle(message)
       const signature = mac(mine.handle, mine.key, sendSeq, message)
       sendSeq = (sendSeq + 1) >>> 0
       return { sealed, signature }
     },
-    unwrap(sealed, signature) {
+    unwrap(sealed: Uint8Array, signature: Uint8Array) {
       const message = peer.handle(sealed)
       const expected = mac(peer.handle, peer.key, receiveSeq, message)
       receiveSeq = (receiveSeq + 1) >>> 0
@@ -223,4 +220,12 @@ export function createSession(exportedSessionKey: Uint8Array, flags: number, sid
       return message
     },
   }
+  // The keys are there by name but non-enumerable: printing or serialising a session never shows them.
+  const hidden = (value: Uint8Array) => ({ value, enumerable: false })
+  return Object.defineProperties(session, {
+    clientSigningKey: hidden(clientSigningKey),
+    serverSigningKey: hidden(serverSigningKey),
+    clientSealingKey: hidden(clientSealingKey),
+    serverSealingKey: hidden(serverSealingKey),
+  }) as NtlmSession
 }

@@ -78,5 +78,9 @@ export function ntlmServerOptions(options: NtlmServerOptions): NtlmServerOptions
   }
   const window = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS
   if (typeof window !== 'number' || Number.isNaN(window) || window < 0) throw new SaslError('protocol-violation', 'NTLM: timestampWindowMs must be a non-negative number')
-  return { ...options, timestampWindowMs: window }
+  // Copies of what the server reads later: the caller may reuse or change its options.
+  const binding = options.channel?.bindings?.find((b) => b.type === 'tls-server-end-point')
+  const channel = { secure: options.channel?.secure === true, bindings: binding === undefined ? [] : [{ type: binding.type, data: new Uint8Array(binding.data) }] }
+  const copy: NtlmServerOptions = { ...options, timestampWindowMs: window, channel }
+  return options.serverChallenge === undefined ? copy : { ...copy, serverChallenge: options.serverChallenge.slice() }
 }
