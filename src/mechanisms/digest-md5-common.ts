@@ -140,7 +140,7 @@ export function tokenList(value: string): string[] {
 export function wireBytes(text: string, utf8: boolean, field: string): Uint8Array {
   if (utf8) return utf8Encode(text)
   // RFC 2831 §2.1.2: without the charset directive, username, realm and passwd are ISO 8859-1.
-  if (!fitsLatin1(text)) throw new SaslError('incorrect-encoding', `DIGEST-MD5: the server does not accept UTF-8 and the ${field} is not ISO-8859-1`)
+  if (!fitsLatin1(text)) throw new SaslError('incorrect-encoding', `DIGEST-MD5: the ${field} is not ISO-8859-1 (the server takes no UTF-8)`)
   return latin1Encode(text)
 }
 
@@ -191,8 +191,9 @@ export function randomNonce(random: RandomSource | undefined): string {
   return hexEncode(bytes)
 }
 
-export function requireText(value: unknown, field: string, options: { slash?: boolean } = {}): string {
+/** A non-empty option text without control characters (nor `/`, in a digest-uri part). */
+export function requireText(value: unknown, field: string, uriPart = false): string {
   if (typeof value !== 'string' || value === '') throw malformed(`empty ${field}`)
-  if (/[\0-\x1f\x7f]/.test(value) || (options.slash === false && value.includes('/'))) throw malformed(`invalid ${field}`)
+  if (/[\0-\x1f\x7f]/.test(value) || (uriPart && value.includes('/'))) throw malformed(`invalid ${field}`)
   return value
 }

@@ -108,8 +108,8 @@ class DigestMd5Client extends ClientBase {
     if (typeof options.password !== 'string' || options.password === '') throw malformed('empty password')
     this.#password = options.password
     this.#authzid = options.authzid === undefined || options.authzid === '' ? '' : requireText(options.authzid, 'authzid')
-    const service = requireText(options.service, 'service', { slash: false })
-    const host = requireText(options.host, 'host', { slash: false })
+    const service = requireText(options.service, 'service', true)
+    const host = requireText(options.host, 'host', true)
     this.#digestUri = `${service}/${host}`
     this.#realm = options.realm === undefined ? undefined : options.realm === '' ? '' : requireText(options.realm, 'realm')
     this.#cnonce = options.cnonce === undefined ? randomNonce(options.random) : requireText(options.cnonce, 'cnonce')
@@ -130,7 +130,7 @@ class DigestMd5Client extends ClientBase {
         this.#verify(challenge)
         return new Uint8Array(0)
       default:
-        throw malformed('unexpected challenge after rspauth')
+        throw malformed('unexpected challenge')
     }
   }
 
@@ -199,7 +199,7 @@ class DigestMd5Client extends ClientBase {
 
   /** RFC 2831 §2.1.3: the server proves it knew the secret too. */
   #verify(message: Uint8Array): void {
-    if (this.#phase !== 'rspauth') throw malformed('rspauth before the digest-response')
+    if (this.#phase !== 'rspauth') throw malformed('unexpected rspauth')
     const rspauth = collect(parseDirectives(message, MAX_CHALLENGE_BYTES), ['rspauth']).get('rspauth')?.[0]
     if (rspauth === undefined) throw new SaslError('server-not-verified', 'DIGEST-MD5: the server did not send rspauth')
     if (!constantTimeEqual(utf8Encode(this.#expectedRspauth), latin1Encode(rspauth))) {
@@ -232,8 +232,8 @@ export const digestMd5: Mechanism<DigestMd5ClientOptions, DigestMd5ServerOptions
   client: (options) => new DigestMd5Client(options),
   server: (options) => {
     if (options.credentials === undefined) throw new SaslError('protocol-violation', 'DIGEST-MD5 server needs credentials()')
-    requireText(options.service, 'service', { slash: false })
-    if (options.host !== undefined) requireText(options.host, 'host', { slash: false })
+    requireText(options.service, 'service', true)
+    if (options.host !== undefined) requireText(options.host, 'host', true)
     const realms = options.realm === undefined ? [] : typeof options.realm === 'string' ? [options.realm] : [...options.realm]
     for (const realm of realms) requireText(realm, 'realm')
     // Kept as sent (one char per octet), to compare with what the client echoes.

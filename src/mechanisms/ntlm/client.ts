@@ -25,18 +25,12 @@ import {
   AV_FLAG_MIC_PRESENT,
   AV_TARGET_NAME,
   AV_TIMESTAMP,
+  CLIENT_FLAGS,
   MIC_OFFSET,
-  NEGOTIATE_128,
-  NEGOTIATE_56,
-  NEGOTIATE_ALWAYS_SIGN,
   NEGOTIATE_EXTENDED_SESSIONSECURITY,
   NEGOTIATE_KEY_EXCH,
   NEGOTIATE_LM_KEY,
-  NEGOTIATE_NTLM,
   NEGOTIATE_OEM,
-  NEGOTIATE_SEAL,
-  NEGOTIATE_SIGN,
-  NEGOTIATE_TARGET_INFO,
   NEGOTIATE_UNICODE,
   REQUEST_TARGET,
   avFlags,
@@ -105,21 +99,6 @@ export interface NtlmClient extends SaslClient {
   /** Session security, available after `finish()`. */
   readonly session: NtlmSession | undefined
 }
-
-/** What saslkit's client asks for (MS-NLMP §3.1.5.1.1). */
-const CLIENT_FLAGS =
-  NEGOTIATE_UNICODE |
-  NEGOTIATE_OEM |
-  REQUEST_TARGET |
-  NEGOTIATE_SIGN |
-  NEGOTIATE_SEAL |
-  NEGOTIATE_NTLM |
-  NEGOTIATE_ALWAYS_SIGN |
-  NEGOTIATE_EXTENDED_SESSIONSECURITY |
-  NEGOTIATE_TARGET_INFO |
-  NEGOTIATE_128 |
-  NEGOTIATE_KEY_EXCH |
-  NEGOTIATE_56
 
 /** Splits `DOMAIN\user` or `user@domain`. */
 export function splitUsername(username: string): { user: string; domain: string | undefined } {

@@ -94,7 +94,7 @@ export const rc4k = (key: Uint8Array, data: Uint8Array): Uint8Array => rc4(key)(
  * `"<type>:" || data` (RFC 5929 for tls-server-end-point, the only type Windows checks).
  */
 export function channelBindingsHash(binding: ChannelBinding): Uint8Array {
-  if (!(binding.data instanceof Uint8Array)) throw new SaslError('protocol-violation', 'NTLM: channel binding data must be a Uint8Array')
+  if (!(binding.data instanceof Uint8Array)) throw new SaslError('protocol-violation', 'NTLM: channel binding data must be bytes')
   const application = concatBytes(utf8Encode(`${binding.type}:`), binding.data)
   const header = new Uint8Array(20)
   new DataView(header.buffer).setUint32(16, application.length, true)
@@ -216,7 +216,7 @@ export function createSession(exportedSessionKey: Uint8Array, flags: number, sid
       const message = peer.handle(sealed)
       const expected = mac(peer.handle, peer.key, receiveSeq, message)
       receiveSeq = (receiveSeq + 1) >>> 0
-      if (!constantTimeEqual(expected, signature)) throw new SaslError('malformed-request', 'NTLM: the message signature does not verify')
+      if (!constantTimeEqual(expected, signature)) throw new SaslError('malformed-request', 'NTLM: wrong message signature')
       return message
     },
   }

@@ -35,6 +35,21 @@ export const NEGOTIATE_128 = 0x20000000
 export const NEGOTIATE_KEY_EXCH = 0x40000000
 export const NEGOTIATE_56 = 0x80000000
 
+/** What saslkit's client asks for (MS-NLMP §3.1.5.1.1); kept with the flags, so the client imports one value. */
+export const CLIENT_FLAGS =
+  NEGOTIATE_UNICODE |
+  NEGOTIATE_OEM |
+  REQUEST_TARGET |
+  NEGOTIATE_SIGN |
+  NEGOTIATE_SEAL |
+  NEGOTIATE_NTLM |
+  NEGOTIATE_ALWAYS_SIGN |
+  NEGOTIATE_EXTENDED_SESSIONSECURITY |
+  NEGOTIATE_TARGET_INFO |
+  NEGOTIATE_128 |
+  NEGOTIATE_KEY_EXCH |
+  NEGOTIATE_56
+
 /**
  * The NegotiateFlags bits (MS-NLMP §2.2.2.5), by their spec names without the
  * `NTLMSSP_` prefix.
@@ -252,7 +267,7 @@ export function utf16le(text: string): Uint8Array {
 
 /** Reads UTF-16LE; an odd length or an unpaired surrogate is refused. */
 export function fromUtf16le(bytes: Uint8Array, field: string): string {
-  if (bytes.length % 2 !== 0) throw malformed(`${field} has an odd length for UTF-16`)
+  if (bytes.length % 2 !== 0) throw malformed(`${field} is not valid UTF-16`)
   let text = ''
   for (let i = 0; i < bytes.length; i += 2) {
     const unit = bytes[i]! | (bytes[i + 1]! << 8)
@@ -273,7 +288,7 @@ function oem(text: string, field: string): Uint8Array {
   const out = new Uint8Array(text.length)
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    if (code > 0xff) throw new SaslError('malformed-request', `NTLM: ${field} cannot be sent as an OEM string`)
+    if (code > 0xff) throw new SaslError('malformed-request', `NTLM: ${field} is not OEM text`)
     out[i] = code
   }
   return out

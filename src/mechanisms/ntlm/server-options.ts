@@ -77,7 +77,7 @@ export function ntlmServerOptions(options: NtlmServerOptions): NtlmServerOptions
     throw new SaslError('protocol-violation', 'NTLM: serverChallenge must be 8 bytes')
   }
   const window = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS
-  if (typeof window !== 'number' || Number.isNaN(window) || window < 0) throw new SaslError('protocol-violation', 'NTLM: timestampWindowMs must be a non-negative number')
+  if (typeof window !== 'number' || Number.isNaN(window) || window < 0) throw new SaslError('protocol-violation', 'NTLM: timestampWindowMs must be 0 or more')
   // Copies of what the server reads later: the caller may reuse or change its options.
   const binding = options.channel?.bindings?.find((b) => b.type === 'tls-server-end-point')
   const channel = { secure: options.channel?.secure === true, bindings: binding === undefined ? [] : [{ type: binding.type, data: new Uint8Array(binding.data) }] }
