@@ -5,6 +5,6 @@ import { hmacAsync } from './pbkdf2.js'
  * (RFC 5849 §3.4.2), on Web Crypto (noble, loaded lazily, where there is none). Only
  * `saslkit/oauth1` reaches it, so bearer-token bundles stay free of it.
  */
-export function hmacSha1(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-  return hmacAsync('SHA-1', key, data)
+export async function hmacSha1(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+  return (await hmacAsync('SHA-1', key, data))[0]!
 }

@@ -50,11 +50,11 @@ export function _pbkdf2Runs(): number {
 }
 
 /** Web Crypto's answer, or `undefined` where it has none (no subtle, or it refused). */
-async function onSubtle(run: (subtle: SubtleCrypto) => Promise<ArrayBuffer>): Promise<Uint8Array | undefined> {
+async function onSubtle<T>(run: (subtle: SubtleCrypto) => Promise<T>): Promise<T | undefined> {
   const subtle = forceNoble ? undefined : globalThis.crypto?.subtle
   if (subtle === undefined) return undefined
   try {
-    return new Uint8Array(await run(subtle))
+    return await run(subtle)
   } catch {
     // Some engines refuse a zero-length password or an algorithm in some contexts: the
     // pure-JavaScript path computes the same function.
@@ -79,21 +79,30 @@ export async function pbkdf2(
   _work.pbkdf2++
   const bits = await onSubtle(async (subtle) => {
     const key = await subtle.importKey('raw', copy(password), 'PBKDF2', false, ['deriveBits'])
-    return subtle.deriveBits({ name: 'PBKDF2', hash: fn.webCryptoName, salt: copy(salt), iterations }, key, dkLen * 8)
+    return new Uint8Array(await subtle.deriveBits({ name: 'PBKDF2', hash: fn.webCryptoName, salt: copy(salt), iterations }, key, dkLen * 8))
   })
   lastPath = bits === undefined ? 'noble' : 'webcrypto'
   return bits ?? (await noble()).noblePbkdf2(fn.webCryptoName, password, salt, iterations, dkLen)
 }
 
-/** HMAC(key, message) (RFC 2104) with the named hash. */
-export async function hmacAsync(name: HashName, key: Uint8Array, message: Uint8Array): Promise<Uint8Array> {
-  _work.hmac++
-  const mac = await onSubtle(async (subtle) => subtle.sign('HMAC', await subtle.importKey('raw', copy(key), { name: 'HMAC', hash: name }, false, ['sign']), copy(message)))
-  return mac ?? (await noble()).nobleHmac(name, key, message)
+/**
+ * HMAC(key, message) (RFC 2104) with the named hash, for each message: the key is imported
+ * once and the messages signed together (a Web Crypto call has a fixed cost).
+ */
+export async function hmacAsync(name: HashName, key: Uint8Array, ...messages: Uint8Array[]): Promise<Uint8Array[]> {
+  _work.hmac += messages.length
+  const macs = await onSubtle(async (subtle) => {
+    const imported = await subtle.importKey('raw', copy(key), { name: 'HMAC', hash: name }, false, ['sign'])
+    return (await Promise.all(messages.map((message) => subtle.sign('HMAC', imported, copy(message))))).map((mac) => new Uint8Array(mac))
+  })
+  if (macs !== undefined) return macs
+  const { nobleHmac } = await noble()
+  return messages.map((message) => nobleHmac(name, key, message))
 }
 
 /** H(message) with the named hash. */
 export async function digestAsync(name: HashName, message: Uint8Array): Promise<Uint8Array> {
   _work.digest++
-  return (await onSubtle((subtle) => subtle.digest(name, copy(message)))) ?? (await noble()).nobleHashes[name](message)
+  const digest = await onSubtle(async (subtle) => new Uint8Array(await subtle.digest(name, copy(message))))
+  return digest ?? (await noble()).nobleHashes[name](message)
 }

@@ -19,7 +19,8 @@ export function saltPassword(fn: HashFunction, preparedPassword: string, salt: U
 
 /** RFC 5802 §3: ClientKey := HMAC(SaltedPassword, "Client Key"), ServerKey := HMAC(SaltedPassword, "Server Key"). */
 export async function keysOfAsync(name: HashName, saltedPassword: Uint8Array): Promise<{ clientKey: Uint8Array; serverKey: Uint8Array }> {
-  return { clientKey: await hmacAsync(name, saltedPassword, CLIENT_KEY), serverKey: await hmacAsync(name, saltedPassword, SERVER_KEY) }
+  const [clientKey, serverKey] = (await hmacAsync(name, saltedPassword, CLIENT_KEY, SERVER_KEY)) as [Uint8Array, Uint8Array]
+  return { clientKey, serverKey }
 }
 
 /** a XOR b, for equal lengths. */

@@ -325,9 +325,13 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     // RFC 5802 §3: AuthMessage := client-first-message-bare + "," + server-first-message + "," + client-final-message-without-proof
     const authMessage = utf8Encode(`${this.#clientFirstBare},${serverFirst},${withoutProof}`)
     const name = this.#variant.webCryptoName
-    const clientSignature = await hmacAsync(name, await digestAsync(name, clientKey), authMessage)
-    const proof = xorBytes(clientKey, clientSignature)
-    this.#expectedServerSignature = await hmacAsync(name, serverKey, authMessage)
+    // ClientSignature := HMAC(H(ClientKey), AuthMessage), ServerSignature := HMAC(ServerKey, AuthMessage), side by side.
+    const [[clientSignature], [serverSignature]] = await Promise.all([
+      digestAsync(name, clientKey).then((storedKey) => hmacAsync(name, storedKey, authMessage)),
+      hmacAsync(name, serverKey, authMessage),
+    ])
+    const proof = xorBytes(clientKey, clientSignature!)
+    this.#expectedServerSignature = serverSignature
     this.#phase = 'final-sent'
     return utf8Encode(`${withoutProof},p=${base64Encode(proof)}`)
   }
