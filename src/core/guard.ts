@@ -63,14 +63,18 @@ export abstract class ClientBase implements SaslClient {
 
 const EMPTY = /* @__PURE__ */ new Uint8Array(0)
 
+/** Server modules already imported, by mechanism name: an `import()` costs microseconds even for a loaded module. */
+const serverModules: Record<string, Promise<unknown>> = {}
+
 /**
- * A server whose code loads on its first step (a dynamic `import()` in `load`), so that a
- * bundle that only ever runs clients, a browser webmail say, never downloads it. Construction
- * stays synchronous: the descriptor checks and copies the options before it calls this, and
- * `load` builds the real server from that copy. If the code cannot load (a lost connection),
- * `next()` rejects with `temporary-auth-failure`; the profiles answer that as a temporary failure.
+ * A server whose code loads on its first step (`importModule`, a dynamic `import()`), so that
+ * a bundle that only ever runs clients, a browser webmail say, never downloads it; every
+ * server after the first finds the module loaded. Construction stays synchronous: the
+ * descriptor checks and copies the options before it calls this, and `build` makes the real
+ * server from that copy. If the code cannot load (a lost connection), `next()` rejects with
+ * `temporary-auth-failure`; the profiles answer that as a temporary failure.
  */
-export function lazyServer(mechanism: string, load: () => Promise<SaslServer>): SaslServer {
+export function lazyServer<M>(mechanism: string, importModule: () => Promise<M>, build: (module: M) => SaslServer): SaslServer {
   let loading: Promise<SaslServer> | undefined
   let server: SaslServer | undefined
   return {
@@ -79,7 +83,7 @@ export function lazyServer(mechanism: string, load: () => Promise<SaslServer>): 
       return server?.securityLayer
     },
     async next(response: Uint8Array | undefined) {
-      server = await (loading ??= load().catch((error: unknown) => {
+      server = await (loading ??= ((serverModules[mechanism] ??= importModule()) as Promise<M>).then(build, (error: unknown) => {
         throw asSaslError(error, 'temporary-auth-failure', `${mechanism}: server code failed to load`)
       }))
       return server.next(response)

@@ -73,6 +73,6 @@ export const anonymous: Mechanism<AnonymousClientOptions, AnonymousServerOptions
   client: (options) => new AnonymousClient(options),
   server: (options) => {
     const copy = { ...options }
-    return lazyServer('ANONYMOUS', async () => new (await import('./anonymous-server.js')).AnonymousServer(copy))
+    return lazyServer('ANONYMOUS', () => import('./anonymous-server.js'), (module) => new module.AnonymousServer(copy))
   },
 }

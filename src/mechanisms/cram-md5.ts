@@ -119,6 +119,6 @@ export const cramMd5: Mechanism<CramMd5ClientOptions, CramMd5ServerOptions> = {
     // Made now, so that a bad hostname, random() or now() throws here.
     const challenge = utf8Encode(options.challenge ?? makeChallenge(options))
     const copy = { ...options }
-    return lazyServer('CRAM-MD5', async () => new (await import('./cram-md5-server.js')).CramMd5Server(copy, challenge))
+    return lazyServer('CRAM-MD5', () => import('./cram-md5-server.js'), (module) => new module.CramMd5Server(copy, challenge))
   },
 }

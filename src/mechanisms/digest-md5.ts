@@ -239,6 +239,6 @@ export const digestMd5: Mechanism<DigestMd5ClientOptions, DigestMd5ServerOptions
     // Kept as sent (one char per octet), to compare with what the client echoes.
     const nonce = latin1Decode(utf8Encode(options.nonce === undefined ? randomNonce(options.random) : requireText(options.nonce, 'nonce')))
     const copy = { ...options, realm: realms }
-    return lazyServer('DIGEST-MD5', async () => new (await import('./digest-md5-server.js')).DigestMd5Server(copy, realms, nonce))
+    return lazyServer('DIGEST-MD5', () => import('./digest-md5-server.js'), (module) => new module.DigestMd5Server(copy, realms, nonce))
   },
 }

@@ -4,7 +4,6 @@
  *
  * @module saslkit/external
  */
-import { SaslError } from '../core/errors.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
 import { utf8Encode } from '../codec/utf8.js'
@@ -49,10 +48,9 @@ class ExternalClient extends ClientBase {
     return utf8Encode(this.#authzid)
   }
 
-  protected override onNext(challenge: Uint8Array): Uint8Array {
-    // A server that did not take the initial response sends an empty challenge first.
-    if (challenge.length !== 0) throw new SaslError('malformed-request', 'EXTERNAL: unexpected non-empty challenge')
-    return utf8Encode(this.#authzid)
+  // A server that did not take the initial response sends an empty challenge first; any other is unexpected.
+  protected override onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
+    return challenge.length === 0 ? this.onStart() : super.onNext(challenge)
   }
 }
 
@@ -71,6 +69,6 @@ export const external: Mechanism<ExternalClientOptions, ExternalServerOptions> =
   client: (options) => new ExternalClient(options),
   server: (options) => {
     const copy = { ...options }
-    return lazyServer('EXTERNAL', async () => new (await import('./external-server.js')).ExternalServer(copy))
+    return lazyServer('EXTERNAL', () => import('./external-server.js'), (module) => new module.ExternalServer(copy))
   },
 }

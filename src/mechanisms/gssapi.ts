@@ -303,6 +303,6 @@ export const gssapi: Mechanism<GssapiClientOptions, GssapiServerOptions> = {
     const offered = layers.reduce((mask: number, name: GssSecurityLayerName) => mask | LAYER_BITS[name], 0)
     const maxBuffer = checkMaxBuffer(options.maxBuffer)
     const copy = { ...options }
-    return lazyServer(MECHANISM, async () => new (await import('./gssapi-server.js')).GssapiServer(copy, offered, maxBuffer))
+    return lazyServer(MECHANISM, () => import('./gssapi-server.js'), (module) => new module.GssapiServer(copy, offered, maxBuffer))
   },
 }

@@ -86,6 +86,6 @@ export const login: Mechanism<LoginClientOptions, LoginServerOptions> = {
   server: (options) => {
     requirePasswordSource(options, 'LOGIN')
     const copy = { ...options, prompts: { username: 'Username:', password: 'Password:', ...options.prompts } }
-    return lazyServer('LOGIN', async () => new (await import('./login-server.js')).LoginServer(copy))
+    return lazyServer('LOGIN', () => import('./login-server.js'), (module) => new module.LoginServer(copy))
   },
 }

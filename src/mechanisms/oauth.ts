@@ -160,7 +160,7 @@ export const oauthBearer: Mechanism<OAuthClientOptions, OAuthServerOptions> = {
   server: (options) => {
     requireValidateToken(options, 'OAUTHBEARER')
     const copy = { ...options }
-    return lazyServer('OAUTHBEARER', async () => new (await import('./oauth-server.js')).OAuthBearerServer(copy))
+    return lazyServer('OAUTHBEARER', () => import('./oauth-server.js'), (module) => new module.OAuthBearerServer(copy))
   },
 }
 
@@ -181,6 +181,6 @@ export const xoauth2: Mechanism<OAuthClientOptions, OAuthServerOptions> = {
   server: (options) => {
     requireValidateToken(options, 'XOAUTH2')
     const copy = { ...options }
-    return lazyServer('XOAUTH2', async () => new (await import('./oauth-server.js')).XOAuth2Server(copy))
+    return lazyServer('XOAUTH2', () => import('./oauth-server.js'), (module) => new module.XOAuth2Server(copy))
   },
 }

@@ -325,7 +325,7 @@ export const oauth10a: Mechanism<OAuth10aClientOptions, OAuth1ServerOptions> = {
   server: (options) => {
     requireServerCallbacks(options, 'OAUTH10A')
     const copy = { ...options }
-    return lazyServer('OAUTH10A', async () => new (await import('./oauth1-server.js')).OAuth10aServer(copy))
+    return lazyServer('OAUTH10A', () => import('./oauth1-server.js'), (module) => new module.OAuth10aServer(copy))
   },
 }
 
@@ -347,6 +347,6 @@ export const xoauth: Mechanism<XOAuthClientOptions, OAuth1ServerOptions> = {
   server: (options) => {
     requireServerCallbacks(options, 'XOAUTH')
     const copy = { ...options }
-    return lazyServer('XOAUTH', async () => new (await import('./oauth1-server.js')).XOAuthServer(copy))
+    return lazyServer('XOAUTH', () => import('./oauth1-server.js'), (module) => new module.XOAuthServer(copy))
   },
 }

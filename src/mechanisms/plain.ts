@@ -80,6 +80,6 @@ export const plain: Mechanism<PlainClientOptions, PlainServerOptions> = {
   server: (options) => {
     requirePasswordSource(options, 'PLAIN')
     const copy = { ...options }
-    return lazyServer('PLAIN', async () => new (await import('./plain-server.js')).PlainServer(copy))
+    return lazyServer('PLAIN', () => import('./plain-server.js'), (module) => new module.PlainServer(copy))
   },
 }

@@ -438,7 +438,7 @@ function scramMechanism(webCryptoName: HashName, outputLen: number, plus: boolea
     client: (options) => new ScramClientImpl(variant, name, options),
     server: (options) => {
       const config = scramServerConfig(name, options)
-      return lazyServer(name, async () => new (await import('./scram-server.js')).ScramServerImpl(variant, name, config))
+      return lazyServer(name, () => import('./scram-server.js'), (module) => new module.ScramServerImpl(variant, name, config))
     },
   }
 }

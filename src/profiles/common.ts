@@ -382,6 +382,9 @@ export interface ServerWire {
   tagOf?(line: string): string | undefined
 }
 
+/** The server driver's module once imported (an `import()` costs microseconds even for a loaded module). */
+let driver: Promise<typeof import('./server.js')> | undefined
+
 /** API.md §5: no plaintext mechanism on an unprotected channel, -PLUS only with binding data. */
 export function refusalFor(m: AnyMechanism, channel: ServerChannel): Refusal | undefined {
   if (m.traits.plaintext && !channel.secure) return 'encryption-required'
@@ -449,7 +452,7 @@ export class ProfileServer implements ServerExchange {
     if (typeof line !== 'string') throw misuse('receive() takes a string')
     this.#busy = true
     try {
-      this.#engine ??= Promise.all([import('./server.js'), this.#loadWire()]).then(([{ ServerEngine }, wire]) => new ServerEngine(wire, this.#config))
+      this.#engine ??= Promise.all([(driver ??= import('./server.js')), this.#loadWire()]).then(([{ ServerEngine }, wire]) => new ServerEngine(wire, this.#config))
       this.#loaded = await this.#engine.catch((error: unknown) => {
         throw asSaslError(error, 'temporary-auth-failure', 'the server profile did not load')
       })

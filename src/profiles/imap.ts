@@ -30,6 +30,9 @@ import {
 } from './common.js'
 import { TAG } from './imap-tag.js'
 
+/** The server side's wire format once imported, on a server profile's first line. */
+let wire: Promise<ServerWire> | undefined
+
 export type { AnyMechanism, ClientAction, ClientExchange, MechanismServerOptions, ProfileServerOptions, ServerExchange, ServerResult } from './common.js'
 
 /**
@@ -187,7 +190,7 @@ export function client(sasl: SaslClient, options: ImapClientOptions = {}): Clien
  * ```
  */
 export function server<const L extends readonly AnyMechanism[]>(options: ImapServerOptions<L>): ImapServer {
-  return new ImapServer(async () => (await import('./imap-server.js')).SERVER_WIRE, options as unknown as ProfileServerOptions)
+  return new ImapServer(() => (wire ??= import('./imap-server.js').then((module) => module.SERVER_WIRE)), options as unknown as ProfileServerOptions)
 }
 
 /**

@@ -25,7 +25,11 @@ import {
   type ClientWire,
   type ProfileServerOptions,
   type ServerEvent,
+  type ServerWire,
 } from './common.js'
+
+/** The server side's wire format once imported, on a server profile's first line. */
+let wire: Promise<ServerWire> | undefined
 
 export type { AnyMechanism, ClientAction, ClientExchange, MechanismServerOptions, ProfileServerOptions, ServerExchange, ServerResult } from './common.js'
 
@@ -144,7 +148,7 @@ export function client(sasl: SaslClient, options: Pop3ClientOptions = {}): Clien
  * ```
  */
 export function server<const L extends readonly AnyMechanism[]>(options: Pop3ServerOptions<L>): Pop3Server {
-  return new Pop3Server(async () => (await import('./pop3-server.js')).SERVER_WIRE, options as unknown as ProfileServerOptions)
+  return new Pop3Server(() => (wire ??= import('./pop3-server.js').then((module) => module.SERVER_WIRE)), options as unknown as ProfileServerOptions)
 }
 
 /**

@@ -28,7 +28,11 @@ import {
   type ClientWire,
   type ProfileServerOptions,
   type ServerEvent,
+  type ServerWire,
 } from './common.js'
+
+/** The server side's wire format once imported, on a server profile's first line. */
+let wire: Promise<ServerWire> | undefined
 
 export type { AnyMechanism, ClientAction, ClientExchange, MechanismServerOptions, ProfileServerOptions, ServerExchange, ServerResult } from './common.js'
 
@@ -214,7 +218,7 @@ export function client(sasl: SaslClient, options: SmtpClientOptions = {}): Clien
  * ```
  */
 export function server<const L extends readonly AnyMechanism[]>(options: SmtpServerOptions<L>): SmtpServer {
-  return new SmtpServer(async () => (await import('./smtp-server.js')).SERVER_WIRE, options as unknown as ProfileServerOptions)
+  return new SmtpServer(() => (wire ??= import('./smtp-server.js').then((module) => module.SERVER_WIRE)), options as unknown as ProfileServerOptions)
 }
 
 /**

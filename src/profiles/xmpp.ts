@@ -26,9 +26,13 @@ import {
   type ClientWire,
   type ProfileServerOptions,
   type ServerEvent,
+  type ServerWire,
 } from './common.js'
 import { parseXmlElement, type XmlElement } from './xml.js'
 import { MAX_ELEMENT, NS, isSasl, open, parseSasl, payloadText, withPayload } from './xmpp-syntax.js'
+
+/** The server side's wire format once imported, on a server profile's first line. */
+let wire: Promise<ServerWire> | undefined
 
 export { NS } from './xmpp-syntax.js'
 
@@ -157,7 +161,7 @@ export function client(sasl: SaslClient): ClientExchange {
  * ```
  */
 export function server<const L extends readonly AnyMechanism[]>(options: XmppServerOptions<L>): XmppServer {
-  return new XmppServer(async () => (await import('./xmpp-server.js')).serverWire(), options as unknown as ProfileServerOptions)
+  return new XmppServer(() => (wire ??= import('./xmpp-server.js').then((module) => module.serverWire())), options as unknown as ProfileServerOptions)
 }
 
 /**

@@ -51,7 +51,7 @@ export const ntlm: NtlmMechanism = {
   server: (options) => {
     const copy = ntlmServerOptions(options)
     let server: NtlmServer | undefined
-    const lazy = lazyServer('NTLM', async () => (server = (await import('./server.js')).createNtlmServer(copy)))
+    const lazy = lazyServer('NTLM', () => import('./server.js'), (module) => (server = module.createNtlmServer(copy)))
     // The session lives on the real server; not enumerable, as a getter on its class is not.
     return Object.defineProperty(lazy, 'session', { get: () => server?.session }) as NtlmServer
   },
