@@ -10,6 +10,8 @@ export const entries = [
   { name: 'external', source: 'src/mechanisms/external.ts' },
   { name: 'oauth', source: 'src/mechanisms/oauth.ts' },
   { name: 'oauth1', source: 'src/mechanisms/oauth1.ts' },
+  { name: 'gssapi', source: 'src/mechanisms/gssapi.ts' },
+  { name: 'node', source: 'src/node/index.ts', nodeOnly: true },
 ]
 
 /** Subpath as users import it: 'saslkit' or 'saslkit/<name>'. */

@@ -29,3 +29,14 @@ export type {
 } from './mechanisms/oauth1.js'
 export { deriveCredentials, formatPasswordScheme, parsePasswordScheme } from './credentials.js'
 export type { DeriveOptions, PasswordScheme } from './credentials.js'
+export { gssapi } from './mechanisms/gssapi.js'
+export type {
+  GssAcceptor,
+  GssContext,
+  GssInitiator,
+  GssSecurityLayerName,
+  GssStepResult,
+  GssUnwrapResult,
+  GssapiClientOptions,
+  GssapiServerOptions,
+} from './mechanisms/gssapi.js'

@@ -1,6 +1,7 @@
 /**
  * Byte and text codecs shared by every mechanism and profile: strict base64, fatal UTF-8,
- * hexadecimal, constant-time equality and a bounded byte reader/writer.
+ * hexadecimal, constant-time equality, a bounded byte reader/writer and the security-layer
+ * frame codec.
  *
  * @module saslkit/codec
  */
@@ -10,3 +11,4 @@ export { constantTimeEqual, concatBytes, hexEncode, hexDecode } from './bytes.js
 export { ByteReader, ByteWriter } from './reader.js'
 export { encodeGs2Header, parseGs2Header, escapeSaslname, unescapeSaslname } from './gs2.js'
 export type { Gs2Header } from './gs2.js'
+export { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from './frames.js'

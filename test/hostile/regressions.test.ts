@@ -11,6 +11,8 @@ const cases: Array<{ mechanism: string; messages: string[]; code: string; why: s
   { mechanism: 'LOGIN', messages: ['616c69636500'], code: 'malformed-request', why: 'NUL at the end of the username' },
   { mechanism: 'EXTERNAL', messages: ['00'], code: 'malformed-request', why: 'authzid of a single NUL' },
   { mechanism: 'ANONYMOUS', messages: ['e280a8'], code: 'malformed-request', why: 'U+2028 line separator in the trace' },
+  { mechanism: 'GSSAPI', messages: [''], code: 'malformed-request', why: 'an empty context token' },
+  { mechanism: 'GSSAPI', messages: ['608201'], code: 'not-authorized', why: 'a truncated context token (the acceptor refuses it)' },
 ]
 
 describe('hostile-input regressions', () => {
