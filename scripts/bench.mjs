@@ -5,14 +5,15 @@
 //   --quick        smoke run (one short pass per row, few cold-start rounds, no docs written)
 //   --only REGEX   only the rows whose group or name matches (no docs written)
 //   --no-cold      skip the cold-start processes      --no-mem   skip the memory script
+//   --report-only  rewrite the docs from the last full run (.tmp/bench/results.json), measuring nothing
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { analysis } from './bench/analysis.mjs'
-import { chart, goalMet } from './bench/chart.mjs'
+import { chart } from './bench/chart.mjs'
 import { coldStart } from './bench/cold.mjs'
-import { SETTINGS, measureRow, missedGoals } from './bench/harness.mjs'
+import { SETTINGS, goalMet, measureRow, missedGoals } from './bench/harness.mjs'
 import { PEER_PACKAGES, versionOf } from './bench/peers.mjs'
 import { profileContender } from './bench/profile.mjs'
 import * as concurrency from './bench/rows-concurrency.mjs'
@@ -29,84 +30,93 @@ const quick = args.includes('--quick')
 const onlyAt = args.indexOf('--only')
 const only = onlyAt >= 0 ? new RegExp(args[onlyAt + 1], 'i') : undefined
 const settings = quick ? SETTINGS.quick : SETTINGS.full
-const writeDocs = !quick && only === undefined
-const started = new Date()
-const loadAtStart = loadavg()
+const writeDocs = args.includes('--docs') || (!quick && only === undefined) // --docs: write them anyway (to test the report)
 
-// ── rows: every family that is in this build, checked against its floor before timing ──
-const families = [plain, cramDigest, scram, oauth, ntlm, profileOverhead, concurrency]
-const pending = []
-const rows = []
-for (const family of families) {
-  if (!family.available) {
-    pending.push(family.family)
-    continue
+async function run() {
+  // ── rows: every family that is in this build, checked against its floor before timing ──
+  const families = [plain, cramDigest, scram, oauth, ntlm, profileOverhead, concurrency]
+  const started = new Date()
+  const loadAtStart = loadavg()
+  const pending = []
+  const rows = []
+  for (const family of families) {
+    if (!family.available) {
+      pending.push(family.family)
+      continue
+    }
+    await family.check()
+    rows.push(...(await family.makeRows()))
   }
-  await family.check()
-  rows.push(...(await family.makeRows()))
-}
-const selected = rows.filter((row) => only === undefined || only.test(row.group) || only.test(row.name))
-const selects = (text) => only === undefined || only.test(text)
+  const selected = rows.filter((row) => only === undefined || only.test(row.group) || only.test(row.name))
+  const selects = (text) => only === undefined || only.test(text)
 
-const results = []
-const rowByName = new Map()
-for (const row of selected) {
-  const result = await measureRow(row, settings)
-  results.push(result)
-  rowByName.set(row.name, row)
-  for (const [baseline, ratio] of Object.entries(result.ratios)) {
-    const goal = result.goals[baseline]
-    const verdict = goal === undefined ? '' : `  goal ${goal.text}: ${goalMet(goal, ratio) ? 'met' : 'MISSED'}`
-    console.log(`${row.name.padEnd(70)} vs ${baseline.padEnd(44)} ${ratio.toFixed(3).padStart(9)}×${verdict}`)
-  }
-}
-
-// ── event-loop share of the concurrent logins ──
-let eventLoop
-if (concurrency.available && selects('Concurrency')) {
-  eventLoop = await concurrency.eventLoopShare(quick ? 1 : 20)
-  for (const [name, share] of Object.entries(eventLoop)) console.log(`event loop busy during ${concurrency.LOGINS} logins, ${name.padEnd(52)} ${(share * 100).toFixed(1)}%`)
-}
-
-// ── cold start, in fresh processes ──
-if (!args.includes('--no-cold') && selects('Cold start')) {
-  for (const result of coldStart({ rounds: quick ? 2 : 25, scram: scram.available })) {
+  const results = []
+  const rowByName = new Map()
+  for (const row of selected) {
+    const result = await measureRow(row, settings)
     results.push(result)
+    rowByName.set(row.name, row)
     for (const [baseline, ratio] of Object.entries(result.ratios)) {
       const goal = result.goals[baseline]
-      console.log(`${result.name.padEnd(70)} vs ${baseline.padEnd(44)} ${ratio.toFixed(3).padStart(9)}×${goal?.shown ? ` ${goal.shown}` : ''}`)
+      const verdict = goal === undefined ? '' : `  goal ${goal.text}: ${goalMet(goal, ratio) ? 'met' : 'MISSED'}`
+      console.log(`${row.name.padEnd(70)} vs ${baseline.padEnd(44)} ${ratio.toFixed(3).padStart(9)}×${verdict}`)
     }
   }
-}
 
-// ── memory (npm run mem's script, in its own process with --expose-gc) ──
-let memory
-if (!args.includes('--no-mem') && scram.available && selects('Memory')) {
-  const out = spawnSync(process.execPath, ['--expose-gc', `${root}scripts/mem.mjs`, '--json', '--count', quick ? '10000' : '100000'], { cwd: root, encoding: 'utf8' })
-  if (out.error || out.stdout === '') throw new Error(`mem.mjs failed: ${out.stderr}`)
-  memory = JSON.parse(out.stdout)
-  console.log(`memory: ${memory.bytesPerExchange} bytes per in-flight SCRAM-SHA-256 server exchange (goal ≤ ${memory.goalBytes}: ${memory.met ? 'met' : 'MISSED'})`)
-}
-
-// ── profiles of every missed goal: where saslkit's time goes, and the baseline's ──
-const missed = missedGoals(results)
-const profiles = new Map()
-if (!quick) {
-  for (const { result, baseline } of missed) {
-    const row = rowByName.get(result.name)
-    if (row === undefined) continue // cold-start rows: explained from their own measurements
-    if (!profiles.has(result.name)) profiles.set(result.name, { saslkit: await profileContender(row.subject), baselines: {} })
-    profiles.get(result.name).baselines[baseline] = await profileContender(row.baselines[baseline], { top: 6 })
+  // ── event-loop share of the concurrent logins ──
+  let eventLoop
+  if (concurrency.available && selects('Concurrency')) {
+    eventLoop = await concurrency.eventLoopShare(quick ? 1 : 20)
+    for (const [name, share] of Object.entries(eventLoop)) console.log(`event loop busy during ${concurrency.LOGINS} logins, ${name.padEnd(52)} ${(share * 100).toFixed(1)}%`)
   }
+
+  // ── cold start, in fresh processes ──
+  if (!args.includes('--no-cold') && selects('Cold start')) {
+    for (const result of coldStart({ rounds: quick ? 2 : 25, scram: scram.available })) {
+      results.push(result)
+      for (const [baseline, ratio] of Object.entries(result.ratios)) {
+        const goal = result.goals[baseline]
+        console.log(`${result.name.padEnd(70)} vs ${baseline.padEnd(44)} ${ratio.toFixed(3).padStart(9)}×${goal?.shown ? ` ${goal.shown}` : ''}`)
+      }
+    }
+  }
+
+  // ── memory (npm run mem's script, in its own process with --expose-gc) ──
+  let memory
+  if (!args.includes('--no-mem') && scram.available && selects('Memory')) {
+    const out = spawnSync(process.execPath, ['--expose-gc', `${root}scripts/mem.mjs`, '--json', '--count', quick ? '10000' : '100000'], { cwd: root, encoding: 'utf8' })
+    if (out.error || out.stdout === '') throw new Error(`mem.mjs failed: ${out.stderr}`)
+    memory = JSON.parse(out.stdout)
+    console.log(`memory: ${memory.bytesPerExchange} bytes per in-flight SCRAM-SHA-256 server exchange (goal ≤ ${memory.goalBytes}: ${memory.met ? 'met' : 'MISSED'})`)
+  }
+
+  // ── profiles of every missed goal: where saslkit's time goes, and the baseline's ──
+  const missed = missedGoals(results)
+  const profiles = new Map()
+  if (!quick || args.includes('--docs')) {
+    for (const { result, baseline } of missed) {
+      const row = rowByName.get(result.name)
+      if (row === undefined) continue // cold-start rows: explained from their own measurements
+      if (!profiles.has(result.name)) profiles.set(result.name, { saslkit: await profileContender(row.subject), baselines: {} })
+      profiles.get(result.name).baselines[baseline] = await profileContender(row.baselines[baseline], { top: 6 })
+    }
+  }
+
+  const meta = { pending, passes: settings.passes, started: started.toISOString(), loadAtStart, loadAtEnd: loadavg() }
+  if (!writeDocs) {
+    console.log(`\n${results.length} rows measured; ${missed.length} goals missed (docs not written: ${quick ? '--quick' : '--only'})`)
+    process.exit(0)
+  }
+  mkdirSync(`${root}.tmp/bench`, { recursive: true })
+  writeFileSync(`${root}.tmp/bench/results.json`, JSON.stringify({ meta, results, eventLoop, memory, profiles: Object.fromEntries(profiles) }, null, 2))
+  return { meta, results, eventLoop, memory, profiles }
 }
 
-const loadAtEnd = loadavg()
-mkdirSync(`${root}.tmp/bench`, { recursive: true })
-writeFileSync(`${root}.tmp/bench/results.json`, JSON.stringify({ results, eventLoop, memory, profiles: Object.fromEntries(profiles) }, null, 2))
-if (!writeDocs) {
-  console.log(`\n${results.length} rows measured; ${missed.length} goals missed (docs not written: ${quick ? '--quick' : '--only'})`)
-  process.exit(0)
-}
+const { meta, results, eventLoop, memory, profiles } = args.includes('--report-only')
+  ? (({ profiles: p, ...rest }) => ({ ...rest, profiles: new Map(Object.entries(p)) }))(JSON.parse(readFileSync(`${root}.tmp/bench/results.json`, 'utf8')))
+  : await run()
+const missed = missedGoals(results)
+const { pending, loadAtStart, loadAtEnd } = meta
 
 // ── docs/benchmarks.md and docs/benchmarks.svg ──
 const fmt = (ratio) => (ratio >= 100 ? ratio.toFixed(0) : ratio >= 10 ? ratio.toFixed(1) : ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2))
@@ -127,7 +137,7 @@ const lines = [
   'Generated by `npm run bench` — do not edit by hand. Every figure is a ratio: saslkit\'s speed',
   'divided by the baseline\'s (baseline time / saslkit time), both measured in the same process and',
   'pass, the contenders of a row interleaved and their order rotated every pass; the median over',
-  `${settings.passes} passes is shown with the range across passes. Above 1: saslkit is faster.`,
+  `${meta.passes} passes is shown with the range across passes. Above 1: saslkit is faster.`,
   'Each row and its baselines are checked to interoperate (floor client ↔ saslkit server and the',
   'other way round, peers against a server) before anything is timed.',
   '',
@@ -138,7 +148,7 @@ const lines = [
   `- Node ${process.version} (V8 ${process.versions.v8}, OpenSSL ${process.versions.openssl}), run with \`--openssl-legacy-provider --expose-gc\``,
   `- saslkit ${saslkitVersion} (commit ${commit}), @noble/hashes ${versionOf('@noble/hashes')}, mitata ${versionOf('mitata')}`,
   `- Peers: ${PEER_PACKAGES.map((p) => `${p} ${versionOf(p)}`).join(', ')}`,
-  `- Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  `- Run ${meta.started.slice(0, 16).replace('T', ' ')} UTC`,
   '',
 ]
 if (pending.length > 0) lines.push(`Not in this build yet (no rows): ${pending.join('; ')}.`, '')

@@ -1,12 +1,13 @@
 // docs/benchmarks.svg: one horizontal bar per (row, baseline) ratio on a log scale centred on
 // 1× (right of the line: saslkit faster; left: slower), green where a goal is met, red where
 // it is missed, grey where there is none; a black tick marks the goal. Plain SVG, no service.
+import { goalMet } from './harness.mjs'
 
 const escape = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 const MIN = 1e-3
 const MAX = 1e3
-const LABEL_WIDTH = 560
+const LABEL_WIDTH = 600
 const PLOT_WIDTH = 520
 const BAR = 14
 const GAP = 6
@@ -14,8 +15,6 @@ const HEADER = 54
 
 const x = (ratio) => LABEL_WIDTH + ((Math.log10(Math.min(MAX, Math.max(MIN, ratio))) - Math.log10(MIN)) / (Math.log10(MAX) - Math.log10(MIN))) * PLOT_WIDTH
 
-/** Whether a goal is met (ratio goals by their minimum, others by their own verdict). */
-export const goalMet = (goal, ratio) => (goal.met !== undefined ? goal.met : goal.min === undefined ? undefined : ratio >= goal.min)
 
 /** The chart for `results` (harness shape), as SVG text. */
 export function chart(results, title) {
@@ -31,7 +30,7 @@ export function chart(results, title) {
   const height = HEADER + bars.length * (BAR + GAP) + headings * 22 + 30
   const width = LABEL_WIDTH + PLOT_WIDTH + 90
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="10.5">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="10" y="20" font-size="14" font-weight="bold">${escape(title)}</text>`,
     `<text x="10" y="38" fill="#555">ratio = saslkit speed / baseline speed, median of interleaved passes (log scale); right of 1×: saslkit faster. Green: goal met, red: goal missed, grey: no goal; black tick: the goal.</text>`,
@@ -53,7 +52,7 @@ export function chart(results, title) {
     const colour = met === undefined ? '#9e9e9e' : met ? '#2e7d32' : '#c62828'
     const x1 = x(1)
     const x2 = x(bar.ratio)
-    out.push(`<text x="${LABEL_WIDTH - 8}" y="${y + BAR - 3}" text-anchor="end">${escape(bar.label.length > 96 ? `${bar.label.slice(0, 93)}…` : bar.label)}</text>`)
+    out.push(`<text x="${LABEL_WIDTH - 8}" y="${y + BAR - 3}" text-anchor="end">${escape(bar.label.length > 100 ? `${bar.label.slice(0, 99)}…` : bar.label)}</text>`)
     out.push(`<rect x="${Math.min(x1, x2)}" y="${y}" width="${Math.max(1, Math.abs(x2 - x1))}" height="${BAR}" fill="${colour}"><title>${escape(`${bar.label}: ${bar.ratio.toFixed(3)}×`)}</title></rect>`)
     if (bar.goal?.min !== undefined) {
       const gx = x(bar.goal.min)

@@ -81,12 +81,15 @@ export async function measureRow(row, settings = SETTINGS.full) {
   return { group: row.group, name: row.name, ratios, spread, goals, note: row.note, times: medianTimes }
 }
 
+/** Whether a goal is met: ratio goals by their minimum, others by their own verdict; undefined for "report". */
+export const goalMet = (goal, ratio) => (goal.met !== undefined ? goal.met : goal.min === undefined ? undefined : ratio >= goal.min)
+
 /** Every (row, baseline) pair whose goal was missed. */
 export function missedGoals(results) {
   const missed = []
   for (const r of results) {
     for (const [baseline, goal] of Object.entries(r.goals ?? {})) {
-      if (goal !== undefined && !(r.ratios[baseline] >= goal.min)) missed.push({ result: r, baseline, goal })
+      if (goal !== undefined && goalMet(goal, r.ratios[baseline]) === false) missed.push({ result: r, baseline, goal })
     }
   }
   return missed
