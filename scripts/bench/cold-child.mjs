@@ -2,6 +2,7 @@
 // time from just before loading the implementation to the end of its work.
 //   scram-saslkit  import saslkit/scram, one SCRAM-SHA-256 client exchange
 //   scram-node     one SCRAM-SHA-256 client exchange on node:crypto (built in, nothing to load)
+//   scram-node-webcrypto   the same with PBKDF2 through crypto.subtle (its first call's set-up included)
 //   import-empty | import-plain | import-all   import an empty module | saslkit/plain | saslkit
 // The scripted server both exchanges run against (node:crypto) is loaded before the clock starts.
 import { performance } from 'node:perf_hooks'
@@ -14,18 +15,21 @@ const server = new ScramServerFloor('SHA-256', { salt, iterations: 4096, storedK
 const te = new TextEncoder()
 const td = new TextDecoder()
 
+let imported
 const t0 = performance.now()
 switch (variant) {
   case 'scram-saslkit': {
     const { scramSha256 } = await import('saslkit/scram')
+    imported = performance.now() - t0
     const client = scramSha256.client({ username: 'user', password: 'pencil' })
     const serverFirst = server.first(td.decode(await client.start()))
     const clientFinal = await client.next(te.encode(serverFirst))
     await client.finish(te.encode(server.final(td.decode(clientFinal))))
     break
   }
-  case 'scram-node': {
-    const client = new ScramClientFloor('SHA-256', 'user', 'pencil')
+  case 'scram-node':
+  case 'scram-node-webcrypto': {
+    const client = new ScramClientFloor('SHA-256', 'user', 'pencil', { pbkdf2: variant === 'scram-node' ? 'sync' : 'webcrypto' })
     const serverFirst = server.first(client.first())
     client.verify(server.final(await client.final(serverFirst)))
     break
@@ -43,4 +47,4 @@ switch (variant) {
     throw new Error(`cold-child: unknown variant ${variant}`)
 }
 const ms = performance.now() - t0
-process.stdout.write(JSON.stringify({ ms }))
+process.stdout.write(JSON.stringify({ ms, imported }))

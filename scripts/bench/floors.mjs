@@ -49,6 +49,11 @@ function scramKeysFrom(hash, saltedPassword) {
   return { saltedPassword, clientKey, serverKey, storedKey: digest(alg, clientKey) }
 }
 
+async function webCryptoPbkdf2(hash, password, salt, iterations) {
+  const key = await crypto.subtle.importKey('raw', Buffer.from(password), 'PBKDF2', false, ['deriveBits'])
+  return crypto.subtle.deriveBits({ name: 'PBKDF2', hash, salt, iterations }, key, OUTPUT_BYTES[hash] * 8)
+}
+
 const attributes = (text) => {
   const map = new Map()
   for (const item of text.split(',')) map.set(item[0], item.slice(2))
@@ -57,13 +62,14 @@ const attributes = (text) => {
 
 /**
  * A SCRAM client on node:crypto: `first()`, `final(serverFirst)`, `verify(serverFinal)`.
- * `pbkdf2: 'sync'` (pbkdf2Sync, the floor) or `'async'` (crypto.pbkdf2 on libuv's pool).
+ * `pbkdf2: 'sync'` (pbkdf2Sync, the floor), `'async'` (crypto.pbkdf2 on libuv's pool) or
+ * `'webcrypto'` (crypto.subtle.deriveBits, as saslkit does; the cold-start breakdown uses it).
  */
 export class ScramClientFloor {
   #hash
   #username
   #password
-  #async
+  #mode
   #nonce = ''
   #bare = ''
   #expected
@@ -72,7 +78,7 @@ export class ScramClientFloor {
     this.#hash = hash
     this.#username = username
     this.#password = password
-    this.#async = mode === 'async'
+    this.#mode = mode
   }
 
   first() {
@@ -88,11 +94,14 @@ export class ScramClientFloor {
     const salt = Buffer.from(a.get('s'), 'base64')
     const iterations = Number(a.get('i'))
     const alg = NODE_HASH[this.#hash]
-    const saltedPassword = this.#async
-      ? await new Promise((resolve, reject) =>
-          pbkdf2(this.#password, salt, iterations, OUTPUT_BYTES[this.#hash], alg, (e, key) => (e ? reject(e) : resolve(key))),
-        )
-      : pbkdf2Sync(this.#password, salt, iterations, OUTPUT_BYTES[this.#hash], alg)
+    const saltedPassword =
+      this.#mode === 'async'
+        ? await new Promise((resolve, reject) =>
+            pbkdf2(this.#password, salt, iterations, OUTPUT_BYTES[this.#hash], alg, (e, key) => (e ? reject(e) : resolve(key))),
+          )
+        : this.#mode === 'webcrypto'
+          ? Buffer.from(await webCryptoPbkdf2(this.#hash, this.#password, salt, iterations))
+          : pbkdf2Sync(this.#password, salt, iterations, OUTPUT_BYTES[this.#hash], alg)
     const { clientKey, serverKey, storedKey } = scramKeysFrom(this.#hash, saltedPassword)
     const withoutProof = `c=biws,r=${nonce}`
     const authMessage = `${this.#bare},${serverFirst},${withoutProof}`
