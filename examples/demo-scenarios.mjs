@@ -1,9 +1,14 @@
 // The demo's exchanges, one per landed mechanism (plus the wrong-password run last).
 // Each: the mechanism, both sides' options, the secrets to redact from the transcript.
-import { anonymous, external, gssapi, login, oauthBearer, plain, xoauth2 } from '../dist/index.js'
+// demo.mjs runs them through the SMTP profile: smtp.client(mechanism.client(client)) against
+// smtp.server({ mechanisms: [mechanism], channel: { secure: true }, ...server }) — so a
+// scenario may set its own `channel` (e.g. bindings for -PLUS) in `server`.
+import { anonymous, cramMd5, digestMd5, external, gssapi, login, ntHash, ntlm, oauthBearer, plain, xoauth2 } from '../dist/index.js'
 import { memoryKerberos } from './memory-gss.mjs'
 
 const users = { tim: { password: 'tanstaaftanstaaf' } }
+// NTLM servers store the NT hash (MD4 of the UTF-16LE password), never the password.
+const ntlmUsers = { tim: { ntHash: ntHash('tanstaaftanstaaf') } }
 const credentials = (user) => users[user]
 // GSSAPI needs Kerberos: the demo plugs in a deterministic in-memory GSS-API provider instead.
 const kdc = memoryKerberos()
@@ -18,6 +23,21 @@ export const scenarios = [
   { mechanism: login, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
   { mechanism: anonymous, client: { trace: 'sirhc' }, server: {}, secrets: [] },
   { mechanism: external, client: {}, server: { identity: 'CN=tim,O=Example' }, secrets: [], note: 'identity from a TLS client certificate' },
+  { mechanism: cramMd5, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials, hostname: 'mail.example.org' }, secrets: ['tanstaaftanstaaf'] },
+  {
+    mechanism: digestMd5,
+    client: { username: 'tim', password: 'tanstaaftanstaaf', service: 'smtp', host: 'mail.example.org' },
+    server: { credentials, service: 'smtp', host: 'mail.example.org', realm: 'example.org' },
+    secrets: ['tanstaaftanstaaf'],
+    note: 'rspauth proves the server',
+  },
+  {
+    mechanism: ntlm,
+    client: { username: 'EXAMPLE\\tim', password: 'tanstaaftanstaaf', workstation: 'LAPTOP', targetName: 'smtp/mail.example.com' },
+    server: { credentials: (user) => ntlmUsers[user], netbiosDomain: 'EXAMPLE', dnsDomain: 'example.com', dnsComputer: 'mail.example.com' },
+    secrets: [],
+    note: 'NTLMv2 with MIC: NEGOTIATE, CHALLENGE, AUTHENTICATE',
+  },
   { mechanism: oauthBearer, client: { username: 'tim@example.com', token: async () => accessToken, host: 'mail.example.com', port: 587 }, server: { validateToken }, secrets: [accessToken] },
   { mechanism: xoauth2, client: { username: 'tim@example.com', token: accessToken }, server: { validateToken }, secrets: [accessToken] },
   {

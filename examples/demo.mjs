@@ -1,6 +1,7 @@
-// `npm start`: every landed mechanism authenticates a saslkit client against a saslkit
-// server in-process, printed as an SMTP AUTH transcript (RFC 4954), then one wrong password.
-import { base64Encode } from '../dist/index.js'
+// `npm start`: every landed mechanism authenticates a saslkit client against a saslkit server
+// in-process, through the SMTP profile on both sides (RFC 4954): each line as it would go over
+// the wire, each base64 payload decoded below it with the secrets masked; then one wrong password.
+import { base64Decode, smtp } from '../dist/index.js'
 import { scenarios } from './demo-scenarios.mjs'
 
 function printable(bytes, secrets) {
@@ -10,36 +11,44 @@ function printable(bytes, secrets) {
   return text
 }
 
+/** The base64 payload of an SMTP AUTH line, if it carries one. */
+function payload(who, line) {
+  const text = who === 'C' ? (line.startsWith('AUTH ') ? line.split(' ')[2] : line) : line.startsWith('334 ') ? line.slice(4) : undefined
+  if (text === undefined || text === '' || text === '=' || text === '*') return undefined
+  try {
+    return base64Decode(text)
+  } catch {
+    return undefined
+  }
+}
+
 async function run({ mechanism, client: clientOptions, server: serverOptions, secrets, note }) {
   console.log(`\n== ${mechanism.name}${note ? ` (${note})` : ''} ==`)
-  const client = mechanism.client(clientOptions)
-  const server = mechanism.server({ ...serverOptions, channel: { secure: true } })
-  const line = (who, text, bytes) => {
-    console.log(`${who}: ${text}`)
-    if (bytes !== undefined && bytes.length > 0) console.log(`   = ${printable(bytes, secrets)}`)
+  const client = smtp.client(mechanism.client(clientOptions))
+  const server = smtp.server({ mechanisms: [mechanism], channel: { secure: true }, ...serverOptions })
+  const show = (who, line) => {
+    console.log(`${who}: ${line}`)
+    const bytes = payload(who, line)
+    if (bytes !== undefined) console.log(`   = ${printable(bytes, secrets)}`)
   }
-  const initial = await client.start()
-  line('C', `AUTH ${mechanism.name}${initial === undefined ? '' : ` ${initial.length === 0 ? '=' : base64Encode(initial)}`}`, initial)
-  let step = await server.next(initial)
-  while (step.type === 'challenge') {
-    line('S', `334 ${base64Encode(step.challenge)}`, step.challenge)
-    const response = await client.next(step.challenge)
-    line('C', base64Encode(response), response)
-    step = await server.next(response)
+  let line = await client.begin()
+  for (;;) {
+    show('C', line)
+    const result = await server.receive(line)
+    show('S', result.reply)
+    let action
+    try {
+      action = await client.receive(result.reply)
+    } catch (error) {
+      console.log(`   (client: ${error.code}; server log: ${result.error?.code}, reason=${result.error?.reason})`)
+      return false
+    }
+    if (action.done) {
+      console.log(`   (server: authcid=${result.identity.authcid} authzid=${result.identity.authzid})`)
+      return true
+    }
+    line = action.send
   }
-  if (step.type === 'success' && step.additionalData !== undefined) {
-    line('S', `334 ${base64Encode(step.additionalData)}`, step.additionalData)
-    line('C', '', await client.next(step.additionalData))
-  }
-  if (step.type === 'success') {
-    await client.finish()
-    line('S', '235 2.7.0 Authentication successful')
-    console.log(`   (server: authcid=${step.identity.authcid} authzid=${step.identity.authzid})`)
-    return true
-  }
-  line('S', step.error.code === 'not-authorized' ? '535 5.7.8 Authentication credentials invalid' : `535 5.7.8 ${step.error.code}`)
-  console.log(`   (server log: ${step.error.code}, reason=${step.error.reason})`)
-  return false
 }
 
 const outcomes = []

@@ -2,7 +2,8 @@
  * saslkit: SASL (RFC 4422) client and server state machines for every runtime.
  *
  * Each mechanism is also its own subpath (`saslkit/plain`, `saslkit/scram`, …) so that a
- * bundle holds only what it imports.
+ * bundle holds only what it imports; so is each protocol profile (`saslkit/smtp`,
+ * `saslkit/imap`, `saslkit/pop3`, `saslkit/xmpp`), re-exported here as a namespace.
  *
  * @module saslkit
  */
@@ -16,6 +17,12 @@ export { anonymous } from './mechanisms/anonymous.js'
 export type { AnonymousClientOptions, AnonymousServerOptions } from './mechanisms/anonymous.js'
 export { external } from './mechanisms/external.js'
 export type { ExternalClientOptions, ExternalServerOptions } from './mechanisms/external.js'
+export { cramMd5 } from './mechanisms/cram-md5.js'
+export type { CramMd5ClientOptions, CramMd5ServerOptions } from './mechanisms/cram-md5.js'
+export { digestMd5 } from './mechanisms/digest-md5.js'
+export type { DigestMd5ClientOptions, DigestMd5ServerOptions } from './mechanisms/digest-md5.js'
+export { ntlm, ntHash } from './mechanisms/ntlm/index.js'
+export type { NtlmClient, NtlmClientOptions, NtlmMechanism, NtlmServer, NtlmServerOptions, NtlmSession } from './mechanisms/ntlm/index.js'
 export { oauthBearer, xoauth2 } from './mechanisms/oauth.js'
 export type { OAuthClientOptions, OAuthError, OAuthServerOptions, OAuthTokenRequest, OAuthTokenResult, TokenSource } from './mechanisms/oauth.js'
 export { oauth10a, xoauth } from './mechanisms/oauth1.js'
@@ -27,6 +34,19 @@ export type {
   OAuth1TokenRequest,
   XOAuthClientOptions,
 } from './mechanisms/oauth1.js'
+export * as smtp from './profiles/smtp.js'
+export * as imap from './profiles/imap.js'
+export * as pop3 from './profiles/pop3.js'
+export * as xmpp from './profiles/xmpp.js'
+export type {
+  AnyMechanism,
+  ClientAction,
+  ClientExchange,
+  MechanismServerOptions,
+  ProfileServerOptions,
+  ServerExchange,
+  ServerResult,
+} from './profiles/common.js'
 export { deriveCredentials, formatPasswordScheme, parsePasswordScheme } from './credentials.js'
 export type { DeriveOptions, PasswordScheme } from './credentials.js'
 export { gssapi } from './mechanisms/gssapi.js'

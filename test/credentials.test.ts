@@ -16,3 +16,38 @@ describe('password schemes (Dovecot syntax)', () => {
     await rejectsWithCode(deriveCredentials(''), 'malformed-request')
   })
 })
+
+describe('password schemes: CRAM-MD5 and DIGEST-MD5 (Dovecot syntax)', () => {
+  it('deriveCredentials always makes cramMd5, and digestMd5 only with username and realm', async () => {
+    const bare = await deriveCredentials('pencil')
+    expect(bare.cramMd5).toHaveLength(32)
+    expect(bare.digestMd5).toBeUndefined()
+    expect((await deriveCredentials('pencil', { username: 'user' })).digestMd5).toBeUndefined()
+    expect((await deriveCredentials('pencil', { username: 'user', realm: '' })).digestMd5).toHaveLength(16)
+    expect(bare.password).toBeUndefined()
+  })
+  it('round-trips, reading either hex case', () => {
+    const cram = `{CRAM-MD5}${'ab'.repeat(32)}`
+    expect(formatPasswordScheme('CRAM-MD5', parsePasswordScheme(cram))).toBe(cram)
+    expect(formatPasswordScheme('CRAM-MD5', parsePasswordScheme(cram.toUpperCase()))).toBe(cram)
+    const digest = `{DIGEST-MD5}${'0f'.repeat(16)}`
+    expect(formatPasswordScheme('DIGEST-MD5', parsePasswordScheme(digest))).toBe(digest)
+  })
+  const bad: Array<[string, string]> = [
+    ['CRAM-MD5 too short', `{CRAM-MD5}${'ab'.repeat(31)}`],
+    ['CRAM-MD5 too long', `{CRAM-MD5}${'ab'.repeat(33)}`],
+    ['CRAM-MD5 not hex', `{CRAM-MD5}${'zz'.repeat(32)}`],
+    ['DIGEST-MD5 odd length', `{DIGEST-MD5}${'a'.repeat(31)}`],
+    ['DIGEST-MD5 empty', '{DIGEST-MD5}'],
+  ]
+  for (const [name, value] of bad) {
+    it(`refuses ${name}`, async () => {
+      await rejectsWithCode(() => parsePasswordScheme(value), 'malformed-request')
+    })
+  }
+  it('refuses to format what is missing or the wrong size', async () => {
+    await rejectsWithCode(() => formatPasswordScheme('CRAM-MD5', { password: 'x' }), 'malformed-request')
+    await rejectsWithCode(() => formatPasswordScheme('CRAM-MD5', { cramMd5: new Uint8Array(16) }), 'malformed-request')
+    await rejectsWithCode(() => formatPasswordScheme('DIGEST-MD5', { digestMd5: new Uint8Array(32) }), 'malformed-request')
+  })
+})

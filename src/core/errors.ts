@@ -27,11 +27,19 @@ export type SaslErrorCode =
  * @example
  * ```ts
  * const reply: SaslReply = { code: 535, enhanced: '5.7.8', text: 'Authentication credentials invalid' }
+ * const imap: SaslReply = { code: 0, status: 'NO', condition: 'AUTHENTICATIONFAILED', text: 'Authentication failed' }
  * ```
  */
 export interface SaslReply {
+  /** SMTP reply code (RFC 5321); 0 for protocols without numeric codes (IMAP, POP3, XMPP). */
   readonly code: number
+  /** SMTP enhanced status code (RFC 3463), e.g. `5.7.8`. */
   readonly enhanced?: string
+  /** The status word where the protocol has one: IMAP `NO`/`BAD`/`BYE`, POP3 `-ERR`, XMPP `failure`. */
+  readonly status?: string
+  /** IMAP response code (`AUTHENTICATIONFAILED`), POP3 extended code (`SYS/TEMP`), XMPP condition (`not-authorized`). */
+  readonly condition?: string
+  /** The human-readable text (several lines of a multi-line reply joined by `\n`). */
   readonly text: string
 }
 

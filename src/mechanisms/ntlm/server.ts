@@ -1,0 +1,336 @@
+/**
+ * The NTLM server (MS-NLMP §3.2): answers NEGOTIATE with a CHALLENGE (fresh server
+ * challenge, target info with a timestamp), then verifies the AUTHENTICATE: the NTLMv2
+ * proof against the stored NT hash, the timestamp, the MIC and channel bindings.
+ * NTLMv1 and LM are refused unless `legacy` allows them.
+ */
+import { SaslError } from '../../core/errors.js'
+import { ServerBase, type ServerOutcome } from '../../core/guard.js'
+import { checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../../core/server.js'
+import type { SaslServer, ServerOptions, StoredCredentials } from '../../core/types.js'
+import { md5 } from '@noble/hashes/legacy.js'
+import { concatBytes, constantTimeEqual } from '../../codec/bytes.js'
+import { randomBytes } from '../../crypto/random.js'
+import {
+  BLOB_AV_PAIRS,
+  BLOB_TIME,
+  channelBindingsHash,
+  computeMic,
+  createSession,
+  desl,
+  keyExchangeKeyV1,
+  lmHash,
+  ntHash,
+  ntlmv2Response,
+  ntowfv2,
+  rc4k,
+  type NtlmSession,
+} from './crypto.js'
+import { md4 } from '../../crypto/md4.js'
+import {
+  AV_CHANNEL_BINDINGS,
+  AV_DNS_COMPUTER_NAME,
+  AV_DNS_DOMAIN_NAME,
+  AV_FLAG_MIC_PRESENT,
+  AV_NB_COMPUTER_NAME,
+  AV_NB_DOMAIN_NAME,
+  AV_TARGET_NAME,
+  AV_TIMESTAMP,
+  MIC_OFFSET,
+  NEGOTIATE_128,
+  NEGOTIATE_56,
+  NEGOTIATE_ALWAYS_SIGN,
+  NEGOTIATE_EXTENDED_SESSIONSECURITY,
+  NEGOTIATE_KEY_EXCH,
+  NEGOTIATE_NTLM,
+  NEGOTIATE_OEM,
+  NEGOTIATE_SEAL,
+  NEGOTIATE_SIGN,
+  NEGOTIATE_TARGET_INFO,
+  NEGOTIATE_UNICODE,
+  REQUEST_TARGET,
+  TARGET_TYPE_DOMAIN,
+  avFlags,
+  avString,
+  avValue,
+  decodeAvPairs,
+  decodeNtlmMessageOfType,
+  encodeChallenge,
+  fileTime,
+  fileTimeToMs,
+  utf16le,
+  type AvPair,
+  type NtlmAuthenticate,
+} from './messages.js'
+
+/**
+ * Default tolerance between the NTLMv2 blob's time and the server clock: ±5 minutes.
+ *
+ * @example
+ * ```ts
+ * ntlm.server({ credentials, timestampWindowMs: 2 * DEFAULT_TIMESTAMP_WINDOW_MS })
+ * ```
+ */
+export const DEFAULT_TIMESTAMP_WINDOW_MS = 5 * 60 * 1000
+
+/**
+ * NTLM server options (API.md §4). `credentials()` must give the user's `ntHash` (or a
+ * plaintext `password`); it is called with `{ mechanism: 'NTLM', realm: domain }` when the
+ * client named a domain.
+ *
+ * @example
+ * ```ts
+ * const options: NtlmServerOptions = {
+ *   credentials: (user) => db.ntlmUser(user),          // { ntHash } | undefined
+ *   netbiosDomain: 'EXAMPLE', dnsDomain: 'example.com', dnsComputer: 'mail.example.com',
+ * }
+ * ```
+ */
+export interface NtlmServerOptions extends ServerOptions {
+  /** Accept NTLMv1 (with or without extended session security) and LM responses. Weak: off by default. */
+  readonly legacy?: boolean
+  /** MsvAvNbDomainName and the TargetName; default: the first label of `dnsDomain` upper-cased, or `WORKGROUP`. */
+  readonly netbiosDomain?: string
+  /** MsvAvNbComputerName; default: the first label of `dnsComputer` upper-cased, or `SERVER`. */
+  readonly netbiosComputer?: string
+  /** MsvAvDnsDomainName, sent when given. */
+  readonly dnsDomain?: string
+  /** MsvAvDnsComputerName, sent when given. */
+  readonly dnsComputer?: string
+  /**
+   * How far the NTLMv2 response's time may be from the server clock, in ms; default
+   * ±5 minutes. Conforming clients echo the server's own MsvAvTimestamp, so only the
+   * round trip counts; `Infinity` turns the check off.
+   */
+  readonly timestampWindowMs?: number
+  /** MS-NLMP ServerChallenge (8 bytes), for replaying vectors. */
+  readonly serverChallenge?: Uint8Array
+  /** Replaces `crypto.getRandomValues` (the server challenge). */
+  readonly random?: (length: number) => Uint8Array
+  /** Replaces the clock (MsvAvTimestamp, the timestamp check). */
+  readonly now?: () => Date
+}
+
+/**
+ * An NTLM server: a SaslServer that, after success, carries the session security of
+ * MS-NLMP §3.4.
+ *
+ * @example
+ * ```ts
+ * const server = ntlm.server({ credentials })
+ * // …exchange…
+ * const plain = server.session!.unwrap(sealed, signature)
+ * ```
+ */
+export interface NtlmServer extends SaslServer {
+  /** Session security, available after success. */
+  readonly session: NtlmSession | undefined
+}
+
+const DUMMY_PASSWORD = 'saslkit-ntlm-unknown-user'
+const NTLMV2_MIN_RESPONSE = 16 + BLOB_AV_PAIRS + 4
+
+/** Flags the server echoes when the client asks for them (MS-NLMP §3.2.5.1.1). */
+const ECHOED_FLAGS =
+  NEGOTIATE_SIGN |
+  NEGOTIATE_SEAL |
+  NEGOTIATE_ALWAYS_SIGN |
+  NEGOTIATE_EXTENDED_SESSIONSECURITY |
+  NEGOTIATE_128 |
+  NEGOTIATE_KEY_EXCH |
+  NEGOTIATE_56
+
+const firstLabel = (name: string | undefined): string | undefined => (name === undefined ? undefined : name.split('.')[0]!.toUpperCase())
+
+type Verdict =
+  | { ok: true; kind: 'NTLMv2' | 'NTLMv1' | 'NTLMv1-ESS' | 'LM'; keyExchangeKey: Uint8Array; pairs: readonly AvPair[]; time?: number }
+  | { ok: false; reason: string }
+
+class NtlmServerImpl extends ServerBase implements NtlmServer {
+  readonly mechanism = 'NTLM'
+  readonly #options: NtlmServerOptions
+  readonly #random: (length: number) => Uint8Array
+  readonly #now: () => Date
+  readonly #window: number
+  #negotiate: Uint8Array | undefined
+  #challenge: Uint8Array | undefined
+  #challengeFlags = 0
+  #serverChallenge: Uint8Array | undefined
+  #session: NtlmSession | undefined
+
+  constructor(options: NtlmServerOptions) {
+    super(options.maxMessageBytes)
+    if (options.credentials === undefined) throw new SaslError('protocol-violation', 'NTLM server needs credentials()')
+    if (options.serverChallenge !== undefined && (!(options.serverChallenge instanceof Uint8Array) || options.serverChallenge.length !== 8)) {
+      throw new SaslError('protocol-violation', 'NTLM: serverChallenge must be 8 bytes')
+    }
+    const window = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS
+    if (typeof window !== 'number' || Number.isNaN(window) || window < 0) throw new SaslError('protocol-violation', 'NTLM: timestampWindowMs must be a non-negative number')
+    this.#options = { ...options }
+    this.#random = options.random ?? randomBytes
+    this.#now = options.now ?? (() => new Date())
+    this.#window = window
+  }
+
+  get session(): NtlmSession | undefined {
+    return this.#session
+  }
+
+  protected async onNext(response: Uint8Array | undefined): Promise<ServerOutcome> {
+    if (this.#challenge === undefined) {
+      // RFC 4422 §5 / MS-SMTPNTLM §3.2.5.1: no initial response: ask for the NEGOTIATE_MESSAGE.
+      if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
+      return { type: 'challenge', challenge: this.#makeChallenge(response) }
+    }
+    return this.#verify(response!)
+  }
+
+  /** MS-NLMP §3.2.5.1.1: the CHALLENGE_MESSAGE. */
+  #makeChallenge(negotiateBytes: Uint8Array): Uint8Array {
+    const negotiate = decodeNtlmMessageOfType(negotiateBytes, 1)
+    const asked = negotiate.flags
+    let flags = NEGOTIATE_NTLM | NEGOTIATE_TARGET_INFO | (asked & ECHOED_FLAGS)
+    flags |= asked & NEGOTIATE_UNICODE ? NEGOTIATE_UNICODE : NEGOTIATE_OEM
+    const o = this.#options
+    const netbiosDomain = o.netbiosDomain ?? firstLabel(o.dnsDomain) ?? 'WORKGROUP'
+    const netbiosComputer = o.netbiosComputer ?? firstLabel(o.dnsComputer) ?? 'SERVER'
+    if (asked & REQUEST_TARGET) flags |= REQUEST_TARGET | TARGET_TYPE_DOMAIN
+    // MS-NLMP §2.2.2.1: NbDomainName and NbComputerName MUST be present; Windows sends DNS names and a timestamp.
+    const targetInfo: AvPair[] = [
+      { id: AV_NB_DOMAIN_NAME, value: utf16le(netbiosDomain) },
+      { id: AV_NB_COMPUTER_NAME, value: utf16le(netbiosComputer) },
+    ]
+    if (o.dnsDomain !== undefined) targetInfo.push({ id: AV_DNS_DOMAIN_NAME, value: utf16le(o.dnsDomain) })
+    if (o.dnsComputer !== undefined) targetInfo.push({ id: AV_DNS_COMPUTER_NAME, value: utf16le(o.dnsComputer) })
+    targetInfo.push({ id: AV_TIMESTAMP, value: fileTime(this.#now()) })
+    const serverChallenge = o.serverChallenge?.slice() ?? this.#random(8)
+    if (!(serverChallenge instanceof Uint8Array) || serverChallenge.length !== 8) throw new SaslError('temporary-auth-failure', 'NTLM: random() gave no 8-byte challenge')
+    const challenge = encodeChallenge({
+      flags,
+      serverChallenge,
+      ...(flags & REQUEST_TARGET ? { targetName: netbiosDomain } : {}),
+      targetInfo,
+    })
+    this.#negotiate = negotiateBytes.slice()
+    this.#challenge = challenge
+    this.#challengeFlags = flags
+    this.#serverChallenge = serverChallenge
+    return challenge.slice()
+  }
+
+  /** MS-NLMP §3.2.5.1.2: the AUTHENTICATE_MESSAGE. */
+  async #verify(authenticateBytes: Uint8Array): Promise<ServerOutcome> {
+    const auth = decodeNtlmMessageOfType(authenticateBytes, 3)
+    const nt = auth.ntChallengeResponse
+    const lm = auth.lmChallengeResponse
+    if (auth.userName === '') return { type: 'failure', error: notAuthorized('anonymous') }
+    checkIdentityLength(auth.userName, 'user name')
+    checkIdentityLength(auth.domain, 'domain')
+    const kind = nt.length > 24 ? 'NTLMv2' : nt.length === 24 ? 'NTLMv1' : nt.length === 0 && lm.length === 24 ? 'LM' : undefined
+    if (kind === undefined) throw new SaslError('malformed-request', 'NTLM: unrecognised response lengths')
+    if (kind === 'NTLMv2' && nt.length < NTLMV2_MIN_RESPONSE) throw new SaslError('malformed-request', 'NTLM: NTLMv2 response too short')
+    if (kind !== 'NTLMv2' && this.#options.legacy !== true) {
+      return { type: 'failure', error: new SaslError('mechanism-too-weak', 'NTLM: NTLMv2 is required', { reason: 'ntlmv1-refused' }) }
+    }
+    const flags = auth.flags & this.#challengeFlags
+    if (flags & NEGOTIATE_KEY_EXCH && auth.encryptedRandomSessionKey.length !== 16) {
+      throw new SaslError('malformed-request', 'NTLM: EncryptedRandomSessionKey must be 16 bytes')
+    }
+
+    const stored = await lookupCredentials(this.#options, auth.userName, this.mechanism, auth.domain === '' ? undefined : auth.domain)
+    const secret = storedSecret(stored)
+    // Unknown users and users without NTLM credentials take the same path with a dummy hash.
+    const verdict = kind === 'NTLMv2' ? this.#verifyV2(auth, secret.ntHash) : this.#verifyV1(auth, secret, flags, kind)
+    if (stored === undefined) return { type: 'failure', error: notAuthorized('unknown-user') }
+    if (!secret.usable) return { type: 'failure', error: notAuthorized('no-usable-credentials') }
+    if (!verdict.ok) return { type: 'failure', error: notAuthorized(verdict.reason) }
+
+    // The proof checks out; what follows refuses a replayed, tampered or relayed message.
+    if (verdict.time !== undefined && Math.abs(this.#now().getTime() - verdict.time) > this.#window) {
+      return { type: 'failure', error: notAuthorized('stale-timestamp') }
+    }
+    const exportedSessionKey =
+      flags & NEGOTIATE_KEY_EXCH ? rc4k(verdict.keyExchangeKey, auth.encryptedRandomSessionKey) : verdict.keyExchangeKey
+    let micChecked = false
+    if (avFlags(verdict.pairs) & AV_FLAG_MIC_PRESENT) {
+      if (auth.mic === undefined) throw new SaslError('malformed-request', 'NTLM: MsvAvFlags announces a MIC the message lacks')
+      const zeroed = authenticateBytes.slice()
+      zeroed.fill(0, MIC_OFFSET, MIC_OFFSET + 16)
+      const expected = computeMic(exportedSessionKey, this.#negotiate!, this.#challenge!, zeroed)
+      if (!constantTimeEqual(expected, auth.mic)) return { type: 'failure', error: notAuthorized('mic-mismatch') }
+      micChecked = true
+    }
+    let channelBindingsChecked = false
+    const binding = this.#options.channel?.bindings?.find((b) => b.type === 'tls-server-end-point')
+    if (binding !== undefined) {
+      const sent = avValue(verdict.pairs, AV_CHANNEL_BINDINGS)
+      if (sent === undefined || sent.every((b) => b === 0)) {
+        // An unbound response (NTLMv1, or a client without Extended Protection) passes only with `legacy`.
+        if (this.#options.legacy !== true) return { type: 'failure', error: notAuthorized('channel-bindings-missing') }
+      } else {
+        if (!constantTimeEqual(sent, channelBindingsHash(binding))) return { type: 'failure', error: notAuthorized('channel-bindings-mismatch') }
+        channelBindingsChecked = true
+      }
+    }
+
+    const targetName = avString(verdict.pairs, AV_TARGET_NAME)
+    const details: Record<string, unknown> = {
+      domain: auth.domain,
+      workstation: auth.workstation,
+      response: verdict.kind,
+      micChecked,
+      channelBindingsChecked,
+      ...(targetName === undefined ? {} : { targetName }),
+    }
+    const step = await concludeAuthentication(this.#options, this.mechanism, auth.userName, '', stored, details, { exportedSessionKey })
+    if (step.type === 'success') this.#session = createSession(exportedSessionKey, flags, 'server')
+    return step
+  }
+
+  /** MS-NLMP §3.3.2: NTProofStr over the client's blob; the blob's time and AV pairs are returned. */
+  #verifyV2(auth: NtlmAuthenticate, secret: Uint8Array): Verdict {
+    const blob = auth.ntChallengeResponse.subarray(16)
+    if (blob[0] !== 1 || blob[1] !== 1) throw new SaslError('malformed-request', 'NTLM: unknown NTLMv2 response version')
+    const { pairs } = decodeAvPairs(blob.subarray(BLOB_AV_PAIRS), 'NTLMv2 blob')
+    const responseKey = ntowfv2(secret, auth.userName, auth.domain)
+    const { ntProofStr, sessionBaseKey } = ntlmv2Response(responseKey, this.#serverChallenge!, blob)
+    if (!constantTimeEqual(ntProofStr, auth.ntChallengeResponse.subarray(0, 16))) return { ok: false, reason: 'wrong-password' }
+    return { ok: true, kind: 'NTLMv2', keyExchangeKey: sessionBaseKey, pairs, time: fileTimeToMs(blob.subarray(BLOB_TIME, BLOB_TIME + 8)) }
+  }
+
+  /** MS-NLMP §3.3.1: NTLMv1 (DESL of the server challenge, or with ESS of MD5(challenges)), or LM. */
+  #verifyV1(auth: NtlmAuthenticate, secret: StoredSecret, flags: number, kind: 'NTLMv1' | 'LM'): Verdict {
+    const serverChallenge = this.#serverChallenge!
+    const lm = auth.lmChallengeResponse
+    const ess = (flags & NEGOTIATE_EXTENDED_SESSIONSECURITY) !== 0 && lm.length >= 8
+    let ok: boolean
+    if (kind === 'LM') {
+      ok = secret.lmHash !== undefined && constantTimeEqual(desl(secret.lmHash, serverChallenge), lm)
+    } else {
+      const data = ess ? md5(concatBytes(serverChallenge, lm.subarray(0, 8))).subarray(0, 8) : serverChallenge
+      ok = constantTimeEqual(desl(secret.ntHash, data), auth.ntChallengeResponse)
+    }
+    if (!ok) return { ok: false, reason: 'wrong-password' }
+    // §3.4.5.1: the server never offers LM_KEY or NON_NT_SESSION_KEY, so KXKEY needs no LM hash.
+    const keyExchangeKey = keyExchangeKeyV1(flags, md4(secret.ntHash), undefined, lm, serverChallenge)
+    return { ok: true, kind: kind === 'LM' ? 'LM' : ess ? 'NTLMv1-ESS' : 'NTLMv1', keyExchangeKey, pairs: [] }
+  }
+}
+
+interface StoredSecret {
+  readonly ntHash: Uint8Array
+  /** Only with a plaintext password. */
+  readonly lmHash: Uint8Array | undefined
+  readonly usable: boolean
+}
+
+function storedSecret(stored: StoredCredentials | undefined): StoredSecret {
+  if (stored?.ntHash instanceof Uint8Array && stored.ntHash.length === 16) return { ntHash: stored.ntHash, lmHash: undefined, usable: true }
+  if (typeof stored?.password === 'string') return { ntHash: ntHash(stored.password), lmHash: lmHash(stored.password), usable: true }
+  return { ntHash: ntHash(DUMMY_PASSWORD), lmHash: undefined, usable: false }
+}
+
+/** Builds an NTLM server (see {@link NtlmServerOptions}). */
+export function createNtlmServer(options: NtlmServerOptions): NtlmServer {
+  return new NtlmServerImpl(options)
+}

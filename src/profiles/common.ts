@@ -1,0 +1,572 @@
+/**
+ * What the four protocol profiles share: the client driver loop (initial response, challenges,
+ * local failure → cancel, the server's final data arriving as a challenge, error replies) and
+ * the server driver (mechanism selection by channel, challenges, success data, refusals).
+ * A profile only supplies its wire format (a `ClientWire` / `ServerWire`).
+ */
+import { SaslError, asSaslError, type SaslErrorCode } from '../core/errors.js'
+import type { Identity, Mechanism, SaslClient, SaslServer, SecurityLayer, ServerChannel, ServerOptions, ServerStep } from '../core/types.js'
+import { base64Decode } from '../codec/base64.js'
+
+/**
+ * What to do after one server line: `send` a line (without CRLF), and/or stop because the
+ * exchange succeeded (`done`). `{}` means "keep reading" (a continuation line, an untagged
+ * IMAP response). A failure reply is not an action: `receive` throws a `SaslError`.
+ *
+ * @example
+ * ```ts
+ * const act: ClientAction = await ex.receive('334 ')
+ * if (act.send !== undefined) socket.write(act.send + '\r\n')
+ * ```
+ */
+export interface ClientAction {
+  readonly send?: string
+  readonly done?: true
+}
+
+/**
+ * The client side of one authentication exchange in a protocol (API.md §5). Sans-I/O: the
+ * caller writes what `begin`/`receive`/`cancel` return and feeds back each line it reads.
+ *
+ * @example
+ * ```ts
+ * const ex = smtp.client(plain.client({ username: 'tim', password: 'tanstaaftanstaaf' }))
+ * write(await ex.begin())                       // 'AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm'
+ * for (;;) {
+ *   const act = await ex.receive(await readLine()) // throws SaslError on a failure reply
+ *   if (act.send !== undefined) write(act.send)
+ *   if (act.done) break
+ * }
+ * ```
+ */
+export interface ClientExchange {
+  /** The command that starts the exchange (`AUTH PLAIN …`, `A1 AUTHENTICATE …`, `<auth …>`). */
+  begin(): Promise<string>
+  /** One line (one element in XMPP) from the server, without CRLF. */
+  receive(line: string): Promise<ClientAction>
+  /**
+   * Gives up: returns the cancel line (`*`, `<abort/>`) to send; the server's answer to it
+   * then makes `receive` throw `SaslError('aborted')`.
+   */
+  cancel(): string
+  /** After success with a GSSAPI security layer: the mechanism's layer. */
+  readonly securityLayer: SecurityLayer | undefined
+}
+
+/**
+ * What a server profile answers to one client line: the line to send back, whether the
+ * exchange is over (success or failure), the identity on success, and on failure the error
+ * for the server's own logs (its `reason` is never sent to the client).
+ *
+ * @example
+ * ```ts
+ * const r = await srv.receive('AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm')
+ * write(r.reply)
+ * if (r.error) log.warn('auth failed', r.error.code, r.error.reason)
+ * ```
+ */
+export interface ServerResult {
+  readonly reply: string
+  readonly done: boolean
+  readonly identity?: Identity
+  readonly error?: SaslError
+}
+
+/**
+ * The server side of a protocol's authentication, for one connection: it starts an exchange
+ * on each AUTH command, refuses a second one after success, and never throws for what the
+ * client sent.
+ *
+ * @example
+ * ```ts
+ * const srv = smtp.server({ mechanisms: [plain], channel: { secure: true }, credentials })
+ * const r = await srv.receive('AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm') // { reply: '235 2.7.0 …', done: true, identity }
+ * ```
+ */
+export interface ServerExchange {
+  /** One line (one element in XMPP) from the client, without CRLF. */
+  receive(line: string): Promise<ServerResult>
+  /** The mechanisms this connection's channel allows, in the configured order. */
+  readonly mechanisms: readonly string[]
+  /** Who authenticated, once an exchange succeeded. */
+  readonly identity: Identity | undefined
+  /** After success with a GSSAPI security layer: the mechanism's layer. */
+  readonly securityLayer: SecurityLayer | undefined
+}
+
+/**
+ * Any mechanism descriptor, whatever its option types.
+ *
+ * @example
+ * ```ts
+ * const offered: AnyMechanism[] = [plain, login]
+ * ```
+ */
+export type AnyMechanism = Mechanism<never, never>
+
+/**
+ * The server options every listed mechanism takes, merged into one object type (so that
+ * EXTERNAL's `identity` or OAuth's `validateToken` are checked where those mechanisms are listed).
+ *
+ * @example
+ * ```ts
+ * type Options = MechanismServerOptions<typeof plain | typeof external> // PlainServerOptions & ExternalServerOptions
+ * ```
+ */
+// A union turned into an intersection: each member becomes a function parameter, and
+// inferring one parameter type from their union intersects them (contravariance). A list
+// typed only as AnyMechanism[] says nothing about options (never becomes unknown).
+export type MechanismServerOptions<M> = (M extends Mechanism<never, infer S> ? (options: [S] extends [never] ? unknown : S) => void : never) extends (
+  options: infer I,
+) => void
+  ? I
+  : never
+
+/**
+ * Options of every server profile: the mechanisms offered (in advertisement order), the
+ * channel (plaintext mechanisms need `secure`, -PLUS needs `bindings`), the options shared by
+ * those mechanisms, and optionally per-mechanism overrides. `L` is the list's type, so that
+ * each listed mechanism's own options are checked.
+ *
+ * @example
+ * ```ts
+ * const options: ProfileServerOptions<[typeof plain, typeof login]> = {
+ *   mechanisms: [plain, login],
+ *   channel: { secure: true },
+ *   credentials: (user) => users.get(user),
+ *   mechanismOptions: { LOGIN: { prompts: { username: 'User Name\0', password: 'Password\0' } } },
+ * }
+ * ```
+ */
+export type ProfileServerOptions<L extends readonly AnyMechanism[] = readonly AnyMechanism[]> = ServerOptions & {
+  readonly mechanisms: L
+  /** Options for one mechanism only, by its name, merged over the shared ones. */
+  readonly mechanismOptions?: Readonly<Record<string, object>>
+  /** Longest client line accepted (octets); longer ones end the exchange. */
+  readonly maxLineLength?: number
+} & MechanismServerOptions<L[number]>
+
+/** Longest server line a client profile reads (a 64 KiB GSSAPI token is ~87,400 base64 chars). */
+export const MAX_SERVER_LINE = 262144
+
+// RFC 4422 §3.1: sasl-mech = 1*20mech-char, mech-char = UPPER-ALPHA / DIGIT / HYPHEN / UNDERSCORE.
+const MECHANISM_NAME = /^[A-Z0-9_-]{1,20}$/
+
+/** A SASL mechanism name (case-insensitive), upper-cased; undefined if it is not one. */
+export function mechanismName(text: string): string | undefined {
+  const upper = text.toUpperCase()
+  return MECHANISM_NAME.test(upper) ? upper : undefined
+}
+
+function misuse(message: string): SaslError {
+  return new SaslError('protocol-violation', message)
+}
+
+/** UTF-8 length of a string without encoding it. */
+export function utf8Length(text: string): number {
+  let n = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      n += 4
+      i++
+    } else n += 3
+  }
+  return n
+}
+
+/** Truncates peer text for an error message. */
+export function excerpt(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text
+}
+
+/** The payload of a challenge, response or initial response: `''` is empty, else strict base64. */
+export function decodePayload(text: string): Uint8Array {
+  return text === '' ? new Uint8Array(0) : base64Decode(text)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client
+
+/** What a client profile makes of one server line. */
+export type ServerEvent =
+  | { readonly type: 'continue' }
+  | { readonly type: 'challenge'; readonly text: string }
+  | { readonly type: 'success'; readonly data?: Uint8Array }
+  | { readonly type: 'failure'; readonly error: SaslError }
+
+/** One protocol's client-side wire format. */
+export interface ClientWire {
+  /** The first line; `withheld` when the initial response must wait for an empty challenge. */
+  command(initial: Uint8Array | undefined): { line: string; withheld: boolean }
+  /** Parses one server line; throws `malformed-request` for garbage. `cancelled`: we sent `*`. */
+  parse(line: string, cancelled: boolean): ServerEvent
+  /** A response line for these bytes. */
+  response(data: Uint8Array): string
+  readonly cancelLine: string
+  /** XMPP elements may span lines; the line protocols refuse CR and LF inside a line. */
+  readonly multiline: boolean
+}
+
+/** The OAuth client's parsed error challenge (API.md §3, `SaslClient.serverError`), if any. */
+function oauthServerError(client: SaslClient): Readonly<Record<string, unknown>> | undefined {
+  // A foreign SaslClient may put anything there: only a JSON object is carried.
+  const value: unknown = client.serverError
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  return value as Readonly<Record<string, unknown>>
+}
+
+class ProfileClient implements ClientExchange {
+  readonly #sasl: SaslClient
+  readonly #wire: ClientWire
+  #phase: 'new' | 'ready' | 'busy' | 'done' = 'new'
+  /** An initial response not sent with the command (too long, or no SASL-IR). */
+  #held: Uint8Array | undefined
+  #challenges = 0
+  /** Set once we sent the cancel line: the error `receive` throws when the server answers. */
+  #failure: SaslError | undefined
+
+  constructor(sasl: SaslClient, wire: ClientWire) {
+    this.#sasl = sasl
+    this.#wire = wire
+  }
+
+  get securityLayer(): SecurityLayer | undefined {
+    return this.#sasl.securityLayer
+  }
+
+  async begin(): Promise<string> {
+    if (this.#phase !== 'new') throw misuse('begin() must come first, once')
+    this.#phase = 'busy'
+    try {
+      const initial = await this.#sasl.start()
+      const { line, withheld } = this.#wire.command(initial)
+      if (withheld) this.#held = initial
+      this.#phase = 'ready'
+      return line
+    } catch (error) {
+      this.#phase = 'done'
+      throw asSaslError(error, 'temporary-auth-failure', 'the client mechanism failed to start')
+    }
+  }
+
+  async receive(line: string): Promise<ClientAction> {
+    if (this.#phase !== 'ready') {
+      throw misuse(this.#phase === 'new' ? 'begin() must come first' : this.#phase === 'busy' ? 'a receive() is already running' : 'the exchange is over')
+    }
+    if (typeof line !== 'string') throw misuse('receive() takes a string')
+    this.#phase = 'busy'
+    try {
+      const action = await this.#handle(line)
+      this.#phase = action.done === true ? 'done' : 'ready'
+      return action
+    } catch (error) {
+      this.#phase = 'done'
+      throw asSaslError(error, 'malformed-request', 'unexpected server line')
+    }
+  }
+
+  cancel(): string {
+    if (this.#phase !== 'ready') throw misuse('cancel() needs a running exchange')
+    this.#failure ??= new SaslError('aborted', 'authentication cancelled by the client')
+    return this.#wire.cancelLine
+  }
+
+  async #handle(line: string): Promise<ClientAction> {
+    if (line.length > MAX_SERVER_LINE) throw new SaslError('malformed-request', `server line longer than ${MAX_SERVER_LINE} characters`)
+    if (!this.#wire.multiline && /[\r\n]/.test(line)) throw new SaslError('malformed-request', 'a line must not contain CR or LF')
+    const event = this.#wire.parse(line, this.#failure !== undefined)
+    switch (event.type) {
+      case 'continue':
+        return {}
+      case 'challenge':
+        return this.#challenge(event.text)
+      case 'success':
+        if (this.#failure !== undefined) throw this.#failure
+        if (this.#held !== undefined) throw new SaslError('malformed-request', 'success before the initial response was sent')
+        // API.md §3: XMPP carries the final data with success; elsewhere it came as a challenge.
+        await this.#sasl.finish(event.data)
+        return { done: true }
+      case 'failure':
+        // API.md §5: after a local failure we sent '*'; the server's answer brings that error.
+        if (this.#failure !== undefined) throw this.#failure
+        throw this.#withServerError(event.error)
+    }
+  }
+
+  async #challenge(text: string): Promise<ClientAction> {
+    if (this.#failure !== undefined) throw this.#failure
+    const first = this.#challenges++ === 0
+    let data: Uint8Array
+    try {
+      data = decodePayload(text)
+    } catch (error) {
+      // API.md §5: text that is not base64 is an empty challenge only the first time, for
+      // Exchange's `334 NTLM supported` ([MS-SMTPNTLM] 2.2.1.1); RFC 4954 §4: a client that
+      // cannot decode a challenge cancels with '*'.
+      if (!first) return this.#fail(new SaslError('malformed-request', 'the server challenge is not base64', { cause: error }))
+      data = new Uint8Array(0)
+    }
+    if (this.#held !== undefined) {
+      // RFC 4422 §5: without an initial response the server sends an empty challenge first.
+      if (data.length !== 0) return this.#fail(new SaslError('malformed-request', 'expected an empty challenge before the initial response'))
+      const held = this.#held
+      this.#held = undefined
+      return { send: this.#wire.response(held) }
+    }
+    let response: Uint8Array
+    try {
+      response = await this.#sasl.next(data)
+    } catch (error) {
+      return this.#fail(asSaslError(error, 'temporary-auth-failure', 'the client mechanism failed'))
+    }
+    return { send: this.#wire.response(response) }
+  }
+
+  #fail(error: SaslError): ClientAction {
+    this.#failure = error
+    return { send: this.#wire.cancelLine }
+  }
+
+  // API.md §4: after an OAuth error challenge the exchange ends in not-authorized, carrying
+  // the server's JSON error as details (RFC 7628 §3.2.3).
+  #withServerError(error: SaslError): SaslError {
+    const serverError = oauthServerError(this.#sasl)
+    if (serverError === undefined) return error
+    const options = error.reply === undefined ? { details: serverError } : { details: serverError, reply: error.reply }
+    return new SaslError('not-authorized', error.message, options)
+  }
+}
+
+/** Runs a client mechanism over one protocol's wire format. */
+export function clientExchange(sasl: SaslClient, makeWire: (mechanism: string) => ClientWire): ClientExchange {
+  if (typeof sasl !== 'object' || sasl === null || typeof sasl.start !== 'function' || typeof sasl.next !== 'function' || typeof sasl.finish !== 'function') {
+    throw misuse('client() takes a SaslClient')
+  }
+  const name = typeof sasl.mechanism === 'string' ? mechanismName(sasl.mechanism) : undefined
+  if (name === undefined) throw misuse('the client mechanism has no valid SASL name')
+  return new ProfileClient(sasl, makeWire(name))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+/** Why a server profile refuses a line: a SaslError code, or a situation outside SASL. */
+export type Refusal = SaslErrorCode | 'already-authenticated' | 'line-too-long' | 'unknown-command' | 'syntax'
+
+/** What a line that should start an exchange turned out to be. */
+export type CommandLine =
+  | { readonly type: 'auth'; readonly mechanism: string; readonly initial: string | undefined; readonly tag?: string }
+  | { readonly type: 'refuse'; readonly refusal: Refusal; readonly tag?: string }
+
+/** What a line inside an exchange turned out to be. */
+export type ResponseLine = { readonly type: 'cancel' } | { readonly type: 'data'; readonly text: string } | { readonly type: 'refuse'; readonly refusal: Refusal }
+
+/** One protocol's server-side wire format. */
+export interface ServerWire {
+  readonly multiline: boolean
+  readonly defaultMaxLineLength: number
+  /** XMPP's `<success>` carries additional data; the others send it as one more challenge. */
+  readonly successCarriesData: boolean
+  /** `initial`: undefined (none), `'='` (empty) or base64 text. */
+  command(line: string): CommandLine
+  /** `text`: base64, `''` for an empty response. */
+  response(line: string): ResponseLine
+  challenge(data: Uint8Array): string
+  success(data: Uint8Array | undefined, tag: string | undefined): string
+  refuse(refusal: Refusal, tag: string | undefined): string
+  /** IMAP: the tag of a command line that is refused before it is parsed (too long). */
+  tagOf?(line: string): string | undefined
+}
+
+/** The SaslError code a refusal outside SASL is logged with. */
+function refusalCode(refusal: Refusal): SaslErrorCode {
+  switch (refusal) {
+    case 'already-authenticated':
+    case 'line-too-long':
+    case 'unknown-command':
+    case 'syntax':
+      return 'malformed-request'
+    default:
+      return refusal
+  }
+}
+
+/** The server driver; each profile subclasses it to add its advertisement helper. */
+export class ProfileServer implements ServerExchange {
+  readonly #wire: ServerWire
+  readonly #mechanisms: readonly AnyMechanism[]
+  readonly #shared: Readonly<Record<string, unknown>>
+  readonly #overrides: Readonly<Record<string, object>>
+  readonly #channel: ServerChannel
+  readonly #maxLineLength: number
+  readonly mechanisms: readonly string[]
+  #phase: 'idle' | 'exchange' | 'final' | 'authenticated' = 'idle'
+  #busy = false
+  #sasl: SaslServer | undefined
+  #tag: string | undefined
+  #pending: Identity | undefined
+  #identity: Identity | undefined
+
+  /** @internal */
+  constructor(wire: ServerWire, options: ProfileServerOptions) {
+    if (typeof options !== 'object' || options === null || !Array.isArray(options.mechanisms)) {
+      throw misuse('server() takes { mechanisms: [...], ... }')
+    }
+    const { mechanisms, mechanismOptions, maxLineLength, ...shared } = options as ProfileServerOptions & Record<string, unknown>
+    for (const m of mechanisms) {
+      if (typeof m !== 'object' || m === null || typeof m.server !== 'function' || mechanismName(String(m.name)) !== m.name) {
+        throw misuse('server() mechanisms must be mechanism descriptors')
+      }
+    }
+    this.#wire = wire
+    this.#mechanisms = [...mechanisms]
+    this.#shared = shared
+    this.#overrides = { ...mechanismOptions }
+    this.#channel = { secure: options.channel?.secure === true, bindings: [...(options.channel?.bindings ?? [])] }
+    this.#maxLineLength = maxLineLength ?? wire.defaultMaxLineLength
+    this.mechanisms = Object.freeze(this.#mechanisms.filter((m) => this.#refusalFor(m) === undefined).map((m) => m.name))
+  }
+
+  get identity(): Identity | undefined {
+    return this.#identity
+  }
+
+  get securityLayer(): SecurityLayer | undefined {
+    return this.#phase === 'authenticated' ? this.#sasl?.securityLayer : undefined
+  }
+
+  async receive(line: string): Promise<ServerResult> {
+    if (this.#busy) throw misuse('a receive() is already running')
+    if (typeof line !== 'string') throw misuse('receive() takes a string')
+    this.#busy = true
+    try {
+      return await this.#handle(line)
+    } finally {
+      this.#busy = false
+    }
+  }
+
+  // API.md §5: no plaintext mechanism on an unprotected channel, -PLUS only with binding data.
+  #refusalFor(m: AnyMechanism): Refusal | undefined {
+    if (m.traits.plaintext && !this.#channel.secure) return 'encryption-required'
+    if (m.traits.channelBinding && (this.#channel.bindings?.length ?? 0) === 0) return 'invalid-mechanism'
+    return undefined
+  }
+
+  async #handle(line: string): Promise<ServerResult> {
+    const tag = this.#phase === 'exchange' || this.#phase === 'final' ? this.#tag : this.#wire.tagOf?.(line)
+    // RFC 4954 §4: an over-long line ends the exchange with 500 5.5.6.
+    if (line.length > this.#maxLineLength || utf8Length(line) > this.#maxLineLength) return this.#refuse('line-too-long', tag)
+    if (!this.#wire.multiline && /[\r\n]/.test(line)) return this.#refuse('syntax', tag)
+    switch (this.#phase) {
+      case 'idle':
+      case 'authenticated':
+        return this.#command(line)
+      case 'exchange':
+        return this.#response(line)
+      case 'final':
+        return this.#final(line)
+    }
+  }
+
+  async #command(line: string): Promise<ServerResult> {
+    const command = this.#wire.command(line)
+    if (command.type === 'refuse') return this.#refuse(command.refusal, command.tag)
+    const tag = command.tag
+    // RFC 4954 §4: AUTH after a successful AUTH is refused with 503 5.5.1.
+    if (this.#phase === 'authenticated') return this.#refuse('already-authenticated', tag)
+    const mechanism = this.#mechanisms.find((m) => m.name === command.mechanism)
+    if (mechanism === undefined) return this.#refuse('invalid-mechanism', tag)
+    const refusal = this.#refusalFor(mechanism)
+    if (refusal !== undefined) return this.#refuse(refusal, tag)
+    let initial: Uint8Array | undefined
+    try {
+      initial = command.initial === undefined ? undefined : command.initial === '=' ? new Uint8Array(0) : decodePayload(command.initial)
+    } catch {
+      return this.#refuse('incorrect-encoding', tag)
+    }
+    let sasl: SaslServer
+    try {
+      const options = { ...this.#shared, ...this.#overrides[mechanism.name], channel: this.#channel }
+      sasl = (mechanism as Mechanism<unknown, unknown>).server(options)
+    } catch (error) {
+      // A server that cannot even build the mechanism is misconfigured: tell the client to
+      // come back later, and hand the cause to the caller's log.
+      return this.#refuse('temporary-auth-failure', tag, asSaslError(error, 'temporary-auth-failure', `${mechanism.name} server could not start`))
+    }
+    this.#sasl = sasl
+    this.#tag = tag
+    return this.#step(initial)
+  }
+
+  async #response(line: string): Promise<ServerResult> {
+    const response = this.#wire.response(line)
+    if (response.type === 'cancel') return this.#refuse('aborted', this.#tag)
+    if (response.type === 'refuse') return this.#refuse(response.refusal, this.#tag)
+    let data: Uint8Array
+    try {
+      data = decodePayload(response.text)
+    } catch {
+      // RFC 4954 §4: undecodable client data is refused with 501 5.5.2.
+      return this.#refuse('incorrect-encoding', this.#tag)
+    }
+    return this.#step(data)
+  }
+
+  // RFC 4422 §5 (and API.md §3): success data sent as a challenge is answered by an empty response.
+  #final(line: string): ServerResult {
+    const response = this.#wire.response(line)
+    if (response.type === 'cancel') return this.#refuse('aborted', this.#tag)
+    if (response.type === 'refuse') return this.#refuse(response.refusal, this.#tag)
+    if (response.text !== '') return this.#refuse('malformed-request', this.#tag)
+    return this.#succeed(this.#pending!, undefined)
+  }
+
+  async #step(data: Uint8Array | undefined): Promise<ServerResult> {
+    let step: ServerStep
+    try {
+      step = await this.#sasl!.next(data)
+    } catch (error) {
+      step = { type: 'failure', error: asSaslError(error, 'temporary-auth-failure', 'server step failed') }
+    }
+    switch (step.type) {
+      case 'challenge':
+        this.#phase = 'exchange'
+        return { reply: this.#wire.challenge(step.challenge), done: false }
+      case 'success':
+        if (step.additionalData !== undefined && !this.#wire.successCarriesData) {
+          this.#phase = 'final'
+          this.#pending = step.identity
+          return { reply: this.#wire.challenge(step.additionalData), done: false }
+        }
+        return this.#succeed(step.identity, step.additionalData)
+      case 'failure':
+        // API.md §5: a failure's additionalData (SCRAM e=) has no place in these protocols;
+        // API.md §6: the error's reason is for logs only.
+        return this.#refuse(step.error.code, this.#tag, step.error)
+    }
+  }
+
+  #succeed(identity: Identity, data: Uint8Array | undefined): ServerResult {
+    const reply = this.#wire.success(data, this.#tag)
+    this.#phase = 'authenticated'
+    this.#pending = undefined
+    this.#tag = undefined
+    this.#identity = identity
+    return { reply, done: true, identity }
+  }
+
+  #refuse(refusal: Refusal, tag: string | undefined, error?: SaslError): ServerResult {
+    if (this.#phase !== 'authenticated') {
+      this.#phase = 'idle'
+      this.#sasl = undefined
+      this.#pending = undefined
+    }
+    this.#tag = undefined
+    const logged = error ?? new SaslError(refusalCode(refusal), `refused: ${refusal}`, { reason: refusal })
+    return { reply: this.#wire.refuse(refusal, tag), done: true, error: logged }
+  }
+}

@@ -1,0 +1,431 @@
+/**
+ * SMTP AUTH (RFC 4954) without I/O: the lines of the `AUTH` exchange for any saslkit
+ * mechanism, client and server, with RFC 3463/5248 enhanced status codes; EHLO parsing and
+ * the `MAIL FROM … AUTH=` parameter (RFC 4954 §5).
+ *
+ * @example
+ * ```ts
+ * import * as smtp from 'saslkit/smtp'
+ * const ex = smtp.client(plain.client({ username: 'tim', password: 'tanstaaftanstaaf' }))
+ * await ex.begin()                                      // 'AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm'
+ * await ex.receive('235 2.7.0 Authentication successful') // { done: true }
+ * ```
+ *
+ * @module saslkit/smtp
+ */
+import { SaslError, type SaslErrorCode, type SaslReply } from '../core/errors.js'
+import type { SaslClient } from '../core/types.js'
+import { base64Encode } from '../codec/base64.js'
+import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import {
+  ProfileServer,
+  clientExchange,
+  excerpt,
+  mechanismName,
+  type AnyMechanism,
+  type ClientExchange,
+  type ClientWire,
+  type CommandLine,
+  type ProfileServerOptions,
+  type Refusal,
+  type ResponseLine,
+  type ServerEvent,
+  type ServerWire,
+} from './common.js'
+
+export type { AnyMechanism, ClientAction, ClientExchange, MechanismServerOptions, ProfileServerOptions, ServerExchange, ServerResult } from './common.js'
+
+/**
+ * SMTP client options.
+ *
+ * @example
+ * ```ts
+ * const ex = smtp.client(saslClient, { initialResponse: false }) // AUTH PLAIN, then the response after "334 "
+ * ```
+ */
+export interface SmtpClientOptions {
+  /** Send the initial response with `AUTH` (default true; it is withheld anyway past 512 octets). */
+  readonly initialResponse?: boolean
+}
+
+/**
+ * SMTP server options: the mechanisms, the channel, the shared mechanism options.
+ *
+ * @example
+ * ```ts
+ * const options: SmtpServerOptions<[typeof plain]> = { mechanisms: [plain], channel: { secure: true }, credentials }
+ * ```
+ */
+export type SmtpServerOptions<L extends readonly AnyMechanism[] = readonly AnyMechanism[]> = ProfileServerOptions<L>
+
+/** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets including CRLF. */
+const COMMAND_LINE_LIMIT = 512
+/** RFC 4954 §4: "12288 octets … is sufficient" for lines of the authentication exchange. */
+const EXCHANGE_LINE_LIMIT = 12288
+
+// RFC 3463 §2: class.subject.detail, the class matching the reply code's first digit.
+const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})(?: |$)/
+
+function splitEnhanced(code: number, text: string): { enhanced?: string; text: string } {
+  const m = ENHANCED.exec(text)
+  if (m === null || Number(m[1]) !== Math.floor(code / 100)) return { text }
+  return { enhanced: `${m[1]}.${m[2]}.${m[3]}`, text: text.slice(m[0].length) }
+}
+
+/** The SaslError code of an SMTP failure reply (API.md §6). */
+function errorCode(code: number, enhanced: string | undefined, cancelled: boolean): SaslErrorCode {
+  switch (code) {
+    case 432: // RFC 4954 §6: 4.7.12 A password transition is needed
+      return 'credentials-expired'
+    case 454: // RFC 4954 §6: 4.7.0 Temporary authentication failure
+      return 'temporary-auth-failure'
+    case 500: // RFC 4954 §6: 5.5.6 Authentication Exchange line is too long
+      return 'malformed-request'
+    case 501: // RFC 4954 §4: the answer to '*', or to undecodable data
+      return cancelled ? 'aborted' : 'malformed-request'
+    case 503: // RFC 4954 §4: AUTH after AUTH, or during a mail transaction
+      return 'protocol-violation'
+    case 504: // RFC 4954 §4: 5.5.4 unknown mechanism
+      return 'invalid-mechanism'
+    case 525: // RFC 5248: 5.7.13 User Account Disabled
+      return 'account-disabled'
+    case 530: // RFC 3207 §4: 5.7.0 Must issue a STARTTLS command first
+    case 538: // RFC 4954 §6: 5.7.11 Encryption required for requested authentication mechanism
+      return 'encryption-required'
+    case 534: // RFC 4954 §6: 5.7.9 Authentication mechanism is too weak
+      return 'mechanism-too-weak'
+    case 535: // RFC 4954 §6: 5.7.8 Authentication credentials invalid
+      return 'not-authorized'
+  }
+  switch (enhanced?.slice(2)) {
+    case '7.8':
+      return 'not-authorized'
+    case '7.9':
+      return 'mechanism-too-weak'
+    case '7.11':
+      return 'encryption-required'
+    case '7.12':
+      return 'credentials-expired'
+    case '7.13':
+      return 'account-disabled'
+  }
+  return code < 500 ? 'temporary-auth-failure' : 'not-authorized'
+}
+
+/** What the server profile answers for each refusal (RFC 4954 §4 and §6, RFC 5248). */
+const REFUSALS: Readonly<Record<Refusal, string>> = {
+  'not-authorized': '535 5.7.8 Authentication credentials invalid',
+  // No SMTP code tells "not allowed to act as that identity" apart: it is a credentials failure.
+  'invalid-authzid': '535 5.7.8 Authentication credentials invalid',
+  'account-disabled': '525 5.7.13 User account disabled',
+  'credentials-expired': '432 4.7.12 A password transition is needed',
+  'encryption-required': '538 5.7.11 Encryption required for requested authentication mechanism',
+  'mechanism-too-weak': '534 5.7.9 Authentication mechanism is too weak',
+  'temporary-auth-failure': '454 4.7.0 Temporary authentication failure',
+  'invalid-mechanism': '504 5.5.4 Unrecognized authentication type',
+  aborted: '501 5.0.0 Authentication aborted',
+  'malformed-request': '501 5.5.2 Malformed authentication data',
+  'incorrect-encoding': '501 5.5.2 Cannot decode response',
+  syntax: '501 5.5.4 Syntax error in parameters',
+  'already-authenticated': '503 5.5.1 Already authenticated',
+  'line-too-long': '500 5.5.6 Authentication Exchange line is too long',
+  'unknown-command': '500 5.5.1 Command unrecognized',
+  // Never a server step's code; kept for completeness of the table.
+  'server-not-verified': '454 4.7.0 Temporary authentication failure',
+  'protocol-violation': '454 4.7.0 Temporary authentication failure',
+}
+
+function smtpClientWire(mechanism: string, options: SmtpClientOptions): ClientWire {
+  let continued: number | undefined
+  let texts: string[] = []
+  return {
+    multiline: false,
+    cancelLine: '*',
+    command(initial) {
+      const command = `AUTH ${mechanism}`
+      if (initial === undefined) return { line: command, withheld: false }
+      // RFC 4954 §4: an empty initial response is sent as "=".
+      const line = `${command} ${initial.length === 0 ? '=' : base64Encode(initial)}`
+      // RFC 4954 §4: an initial response that would pass the line limit waits for "334 ".
+      if (options.initialResponse === false || line.length + 2 > COMMAND_LINE_LIMIT) return { line: command, withheld: true }
+      return { line, withheld: false }
+    },
+    response: (data) => base64Encode(data),
+    parse(line, cancelled): ServerEvent {
+      // RFC 5321 §4.2: Reply-code [ ( "-" / SP ) textstring ]; "-" continues a multi-line reply.
+      const m = /^([2-5][0-9][0-9])(?:([ -])(.*))?$/.exec(line)
+      if (m === null) throw new SaslError('malformed-request', `not an SMTP reply: ${excerpt(line)}`)
+      const code = Number(m[1])
+      if (continued !== undefined && code !== continued) throw new SaslError('malformed-request', 'reply code changed inside a multi-line reply')
+      texts.push(m[3] ?? '')
+      if (m[2] === '-') {
+        if (texts.length > 100) throw new SaslError('malformed-request', 'multi-line reply too long')
+        continued = code
+        return { type: 'continue' }
+      }
+      const lines = texts
+      continued = undefined
+      texts = []
+      if (code === 334) {
+        // RFC 4954 §4: "334" SP [base64]; a challenge is a single line.
+        if (lines.length !== 1) throw new SaslError('malformed-request', 'multi-line 334 reply')
+        return { type: 'challenge', text: lines[0]! }
+      }
+      if (code === 235) return { type: 'success' }
+      if (code < 400) throw new SaslError('malformed-request', `unexpected reply ${code} to AUTH`)
+      const parts = lines.map((text) => splitEnhanced(code, text))
+      const enhanced = parts[0]!.enhanced
+      const text = parts.map((p) => p.text).join('\n')
+      const reply: SaslReply = enhanced === undefined ? { code, text } : { code, enhanced, text }
+      const saslCode = errorCode(code, enhanced, cancelled)
+      return { type: 'failure', error: new SaslError(saslCode, `SMTP ${code}${enhanced === undefined ? '' : ` ${enhanced}`}: ${excerpt(text)}`, { reply }) }
+    },
+  }
+}
+
+const SERVER_WIRE: ServerWire = {
+  multiline: false,
+  defaultMaxLineLength: EXCHANGE_LINE_LIMIT,
+  successCarriesData: false,
+  command(line): CommandLine {
+    // RFC 4954 §4: "AUTH" SP sasl-mech [SP initial-response]; the verb is case-insensitive.
+    const m = /^auth(?: (.*))?$/i.exec(line)
+    if (m === null) return { type: 'refuse', refusal: 'unknown-command' }
+    const args = (m[1] ?? '').split(' ')
+    if (args[0] === '' || args.length > 2 || args[1] === '') return { type: 'refuse', refusal: 'syntax' }
+    const mechanism = mechanismName(args[0]!)
+    if (mechanism === undefined) return { type: 'refuse', refusal: 'invalid-mechanism' }
+    return { type: 'auth', mechanism, initial: args[1] }
+  },
+  response(line): ResponseLine {
+    // RFC 4954 §4: a line with a single "*" cancels the exchange.
+    return line === '*' ? { type: 'cancel' } : { type: 'data', text: line }
+  },
+  // RFC 4954 §4: an empty challenge is "334 " (with the space).
+  challenge: (data) => `334 ${base64Encode(data)}`,
+  success: () => '235 2.7.0 Authentication successful',
+  refuse: (refusal) => REFUSALS[refusal],
+}
+
+/**
+ * An SMTP server profile with its EHLO advertisement.
+ *
+ * @example
+ * ```ts
+ * const srv = smtp.server({ mechanisms: [plain, login], channel: { secure: true }, credentials })
+ * srv.advertise() // ['AUTH PLAIN LOGIN']
+ * ```
+ */
+export class SmtpServer extends ProfileServer {
+  /**
+   * The EHLO keyword lines (without `250-`) for the mechanisms the channel allows: `AUTH …`,
+   * and with `legacy` also `AUTH=…` for pre-RFC 2554 clients. Empty when nothing is allowed.
+   */
+  advertise(options: { readonly legacy?: boolean } = {}): string[] {
+    if (this.mechanisms.length === 0) return []
+    const list = this.mechanisms.join(' ')
+    return options.legacy === true ? [`AUTH ${list}`, `AUTH=${list}`] : [`AUTH ${list}`]
+  }
+}
+
+/**
+ * Drives a client mechanism through SMTP AUTH (RFC 4954): `AUTH <mech> [initial-response]`
+ * (`=` when empty, withheld past 512 octets), `334` challenges (a non-base64 first one, like
+ * Exchange's `334 NTLM supported`, is empty), `*` to cancel, `235` success. A 4xx/5xx reply
+ * throws a `SaslError` with the reply kept: `535 5.7.8` → `not-authorized`, `534 5.7.9` →
+ * `mechanism-too-weak`, `538 5.7.11` and `530 5.7.0` → `encryption-required`, `454 4.7.0` →
+ * `temporary-auth-failure`, `504 5.5.4` → `invalid-mechanism`, `501` → `malformed-request`
+ * (`aborted` after a cancel).
+ *
+ * @example
+ * ```ts
+ * const ex = smtp.client(plain.client({ username: 'tim', password: 'tanstaaftanstaaf' }))
+ * let line = await ex.begin()
+ * // write line + '\r\n', then for every reply line: const act = await ex.receive(reply)
+ * ```
+ */
+export function client(sasl: SaslClient, options: SmtpClientOptions = {}): ClientExchange {
+  const copied: SmtpClientOptions = options.initialResponse === false ? { initialResponse: false } : {}
+  return clientExchange(sasl, (mechanism) => smtpClientWire(mechanism, copied))
+}
+
+/**
+ * The server side of SMTP AUTH for one connection: feed it each `AUTH` command and each line
+ * of the exchange. Answers `334` challenges and `235 2.7.0 Authentication successful`;
+ * refuses with `504 5.5.4` (unknown mechanism), `538 5.7.11` (plaintext mechanism without
+ * TLS), `535 5.7.8` (credentials), `534 5.7.9`, `454 4.7.0`, `501 5.0.0` (cancel),
+ * `501 5.5.2` (bad base64), `500 5.5.6` (line over 12,288 octets) and `503 5.5.1` (already
+ * authenticated). Success data (SCRAM `v=`) goes out as one more `334`; `235` follows the
+ * client's empty line.
+ *
+ * @example
+ * ```ts
+ * const srv = smtp.server({ mechanisms: [scramSha256, plain], channel: { secure: tlsActive }, credentials })
+ * const r = await srv.receive('AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm')
+ * // r: { reply: '235 2.7.0 Authentication successful', done: true, identity }
+ * ```
+ */
+export function server<const L extends readonly AnyMechanism[]>(options: SmtpServerOptions<L>): SmtpServer {
+  return new SmtpServer(SERVER_WIRE, options as unknown as ProfileServerOptions)
+}
+
+/**
+ * What an EHLO reply says about authentication and the extensions around it.
+ *
+ * @example
+ * ```ts
+ * const caps: EhloCapabilities = parseEhlo(['250-mail.example.com', '250 AUTH PLAIN LOGIN'])
+ * caps.mechanisms // ['PLAIN', 'LOGIN']
+ * ```
+ */
+export interface EhloCapabilities {
+  /** The server's name, first word of the first line. */
+  readonly domain: string
+  /** Mechanisms from `AUTH` and the legacy `AUTH=` lines, upper-case, without duplicates. */
+  readonly mechanisms: readonly string[]
+  readonly startTls: boolean
+  /** RFC 1870 SIZE: the limit in octets, 0 when none is declared, undefined without SIZE. */
+  readonly size: number | undefined
+  readonly enhancedStatusCodes: boolean
+  readonly pipelining: boolean
+  /** Every EHLO keyword (upper-case) with its parameters. */
+  readonly extensions: ReadonlyMap<string, readonly string[]>
+}
+
+/**
+ * Parses an EHLO reply, given as its lines without CRLF (`250-…` lines, then `250 …`).
+ * Throws `SaslError('malformed-request')` for anything else.
+ *
+ * @example
+ * ```ts
+ * parseEhlo(['250-smtp.example.com Hello', '250-AUTH=LOGIN PLAIN', '250-AUTH PLAIN LOGIN XOAUTH2', '250-SIZE 35882577', '250 STARTTLS'])
+ * // { domain: 'smtp.example.com', mechanisms: ['LOGIN', 'PLAIN', 'XOAUTH2'], startTls: true, size: 35882577, … }
+ * ```
+ */
+export function parseEhlo(lines: readonly string[]): EhloCapabilities {
+  if (!Array.isArray(lines) || lines.length === 0 || lines.length > 1000) throw new SaslError('malformed-request', 'EHLO: expected the reply lines')
+  const extensions = new Map<string, string[]>()
+  const mechanisms: string[] = []
+  let domain = ''
+  lines.forEach((line, i) => {
+    const last = i === lines.length - 1
+    if (typeof line !== 'string' || line.length > 4096) throw new SaslError('malformed-request', 'EHLO: line is not a string or too long')
+    // RFC 5321 §4.1.1.1: "250-" lines, then a final "250 " (or bare "250") line.
+    const m = /^250(?:([ -])(.*))?$/.exec(line)
+    if (m === null || (m[1] === '-') === last || (m[1] === undefined && !last)) throw new SaslError('malformed-request', `EHLO: unexpected line ${excerpt(line)}`)
+    const text = m[2] ?? ''
+    if (i === 0) {
+      domain = text.split(' ')[0] ?? ''
+      if (domain === '') throw new SaslError('malformed-request', 'EHLO: no domain')
+      return
+    }
+    const words = text.split(' ').filter((w) => w !== '')
+    const keyword = words[0]?.toUpperCase()
+    if (keyword === undefined) throw new SaslError('malformed-request', 'EHLO: empty extension line')
+    // RFC 4954 §3 and its "AUTH=" predecessor (sent by old Microsoft servers): both list mechanisms.
+    const legacy = /^AUTH=(.*)$/.exec(keyword)
+    const params = legacy !== null ? [legacy[1]!, ...words.slice(1)].filter((w) => w !== '') : words.slice(1)
+    const name = legacy !== null ? 'AUTH=' : keyword
+    // RFC 5321 §4.1.1.1: ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-"); skip what is not one.
+    if (!/^[A-Z0-9][A-Z0-9-]*=?$/.test(name)) return
+    extensions.set(name, [...(extensions.get(name) ?? []), ...params])
+    if (name === 'AUTH' || name === 'AUTH=') {
+      for (const p of params) {
+        const mech = mechanismName(p)
+        if (mech !== undefined && !mechanisms.includes(mech)) mechanisms.push(mech)
+      }
+    }
+  })
+  const size = extensions.get('SIZE')
+  let limit: number | undefined
+  if (size !== undefined) {
+    // RFC 1870 §4: SIZE [number]; no number (or 0) means no fixed limit.
+    if (size.length > 1 || (size[0] !== undefined && !/^[0-9]{1,20}$/.test(size[0]))) throw new SaslError('malformed-request', 'EHLO: invalid SIZE')
+    limit = size[0] === undefined ? 0 : Number(size[0])
+  }
+  return {
+    domain,
+    mechanisms,
+    startTls: extensions.has('STARTTLS'),
+    size: limit,
+    enhancedStatusCodes: extensions.has('ENHANCEDSTATUSCODES'),
+    pipelining: extensions.has('PIPELINING'),
+    extensions,
+  }
+}
+
+/**
+ * xtext encoding (RFC 3461 §4, used by RFC 4954 §5): printable ASCII but `+` and `=` as is,
+ * every other octet of the UTF-8 form as `+XX`.
+ *
+ * @example
+ * ```ts
+ * encodeXtext('e=mc2@example.com') // 'e+3Dmc2@example.com'
+ * ```
+ */
+export function encodeXtext(text: string): string {
+  let out = ''
+  for (const byte of utf8Encode(text)) {
+    out += byte >= 0x21 && byte <= 0x7e && byte !== 0x2b && byte !== 0x3d ? String.fromCharCode(byte) : `+${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return out
+}
+
+/**
+ * xtext decoding (RFC 3461 §4), strict: `+` must be followed by two upper-case hex digits,
+ * only `!`..`~` but `+`/`=` may appear bare. Throws `SaslError('malformed-request')`, or
+ * `incorrect-encoding` when the octets are not UTF-8.
+ *
+ * @example
+ * ```ts
+ * decodeXtext('e+3Dmc2@example.com') // 'e=mc2@example.com'
+ * ```
+ */
+export function decodeXtext(xtext: string): string {
+  if (typeof xtext !== 'string' || xtext.length > 4096) throw new SaslError('malformed-request', 'xtext: not a string or too long')
+  const bytes: number[] = []
+  for (let i = 0; i < xtext.length; i++) {
+    const c = xtext.charCodeAt(i)
+    if (c === 0x2b) {
+      const hex = xtext.slice(i + 1, i + 3)
+      if (!/^[0-9A-F]{2}$/.test(hex)) throw new SaslError('malformed-request', 'xtext: "+" must be followed by two upper-case hex digits')
+      bytes.push(Number.parseInt(hex, 16))
+      i += 2
+    } else if (c >= 0x21 && c <= 0x7e && c !== 0x3d) bytes.push(c)
+    else throw new SaslError('malformed-request', 'xtext: character outside xchar')
+  }
+  return utf8Decode(new Uint8Array(bytes))
+}
+
+/**
+ * The `AUTH=` parameter of `MAIL FROM` (RFC 4954 §5): the authenticated identity the message
+ * is submitted for, or `<>` when it is unknown or must not be trusted.
+ *
+ * @example
+ * ```ts
+ * `MAIL FROM:<e=mc2@example.com> ${authParameter('e=mc2@example.com')}` // '… AUTH=e+3Dmc2@example.com'
+ * authParameter(undefined) // 'AUTH=<>'
+ * ```
+ */
+export function authParameter(identity: string | undefined): string {
+  return identity === undefined || identity === '' ? 'AUTH=<>' : `AUTH=${encodeXtext(identity)}`
+}
+
+/**
+ * Reads an `AUTH=` parameter of `MAIL FROM` (RFC 4954 §5): the identity, or undefined for
+ * `AUTH=<>`. Throws `SaslError('malformed-request')` for anything else.
+ *
+ * @example
+ * ```ts
+ * parseAuthParameter('AUTH=e+3Dmc2@example.com') // 'e=mc2@example.com'
+ * parseAuthParameter('AUTH=<>')                  // undefined
+ * ```
+ */
+export function parseAuthParameter(parameter: string): string | undefined {
+  if (typeof parameter !== 'string' || !/^auth=/i.test(parameter)) throw new SaslError('malformed-request', 'expected an AUTH= parameter')
+  const value = parameter.slice(5)
+  if (value === '<>') return undefined
+  if (value === '') throw new SaslError('malformed-request', 'empty AUTH= parameter')
+  return decodeXtext(value)
+}
+
