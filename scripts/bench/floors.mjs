@@ -116,6 +116,46 @@ export class ScramClientFloor {
   }
 }
 
+/** The floor client given cached ClientKey and ServerKey (no PBKDF2), as after a first login. */
+export class CachedScramClientFloor {
+  #hash
+  #username
+  #clientKey
+  #serverKey
+  #nonce = ''
+  #bare = ''
+  #expected
+
+  constructor(hash, username, clientKey, serverKey) {
+    this.#hash = hash
+    this.#username = username
+    this.#clientKey = clientKey
+    this.#serverKey = serverKey
+  }
+
+  first() {
+    this.#nonce = randomBytes(18).toString('base64')
+    this.#bare = `n=${this.#username},r=${this.#nonce}`
+    return `n,,${this.#bare}`
+  }
+
+  final(serverFirst) {
+    const nonce = attributes(serverFirst).get('r')
+    if (!nonce.startsWith(this.#nonce) || nonce.length === this.#nonce.length) fail('SCRAM server nonce')
+    const alg = NODE_HASH[this.#hash]
+    const withoutProof = `c=biws,r=${nonce}`
+    const authMessage = `${this.#bare},${serverFirst},${withoutProof}`
+    const signature = hmac(alg, digest(alg, this.#clientKey), authMessage)
+    for (let i = 0; i < signature.length; i++) signature[i] ^= this.#clientKey[i]
+    this.#expected = hmac(alg, this.#serverKey, authMessage)
+    return `${withoutProof},p=${signature.toString('base64')}`
+  }
+
+  verify(serverFinal) {
+    if (!serverFinal.startsWith('v=') || !equal(Buffer.from(serverFinal.slice(2), 'base64'), this.#expected)) fail('SCRAM server signature')
+  }
+}
+
 /**
  * A SCRAM server on node:crypto from stored keys `{ salt, iterations, storedKey, serverKey }`:
  * `first(clientFirst)` → server-first, `final(clientFinal)` → server-final (`v=…`) or throws.

@@ -8,7 +8,7 @@ import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js'
 import { sha1 } from '@noble/hashes/legacy.js'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { expectChallenge, expectSuccess, has, runExchange, saslkit, td, te } from './common.mjs'
-import { NODE_HASH, ScramClientFloor, ScramServerFloor, scramKeysFloor } from './floors.mjs'
+import { CachedScramClientFloor, NODE_HASH, ScramClientFloor, ScramServerFloor, scramKeysFloor } from './floors.mjs'
 import { loadInternals } from './internals.mjs'
 import { pgScramSha256Exchange, saslScramSha1Exchange, saslScramSha1Hi, versionOf, xmppScramSha1Exchange } from './peers.mjs'
 
@@ -173,6 +173,25 @@ export async function makeRows() {
         },
       },
     })
+
+    // Both sides without PBKDF2 anywhere: the client has cached keys (client.keys from an
+    // earlier login), the server stored keys; only the small HMACs and digests remain.
+    if (hash === 'SHA-256') {
+      const { clientKey, serverKey } = scramKeysFloor(hash, password, salt, iterations)
+      const cached = { clientKey: new Uint8Array(clientKey), serverKey: new Uint8Array(serverKey), salt: new Uint8Array(salt), iterations }
+      rows.push({
+        group,
+        name: `${group} full exchange without PBKDF2 (cached client keys, stored server keys)`,
+        subject: () => runExchange(mechanism.client({ username, ...cached }), mechanism.server({ credentials })),
+        baselines: {
+          'node:crypto floor': async () => {
+            const server = new ScramServerFloor(hash, records[hash])
+            const client = new CachedScramClientFloor(hash, username, clientKey, serverKey)
+            client.verify(server.final(client.final(server.first(client.first()))))
+          },
+        },
+      })
+    }
 
     // Both sides, random nonces.
     rows.push({
