@@ -5,7 +5,7 @@ export default defineConfig({
   define: process.env.FUZZ_RUNS ? { 'globalThis.FUZZ_RUNS': JSON.stringify(process.env.FUZZ_RUNS) } : {},
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/interop/**', 'test/krb5/**'],
+    exclude: ['test/interop/**', 'test/krb5/**', 'test/slow/**'],
     testTimeout: 20000,
   },
 })

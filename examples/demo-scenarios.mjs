@@ -3,13 +3,15 @@
 // demo.mjs runs them through the SMTP profile: smtp.client(mechanism.client(client)) against
 // smtp.server({ mechanisms: [mechanism], channel: { secure: true }, ...server }) — so a
 // scenario may set its own `channel` (e.g. bindings for -PLUS) in `server`.
-import { anonymous, cramMd5, digestMd5, external, gssapi, login, ntHash, ntlm, oauthBearer, plain, xoauth2 } from '../dist/index.js'
+import { anonymous, cramMd5, deriveCredentials, digestMd5, external, gssapi, login, ntHash, ntlm, oauthBearer, plain, scramSha256, xoauth2 } from '../dist/index.js'
 import { memoryKerberos } from './memory-gss.mjs'
 
 const users = { tim: { password: 'tanstaaftanstaaf' } }
 // NTLM servers store the NT hash (MD4 of the UTF-16LE password), never the password.
 const ntlmUsers = { tim: { ntHash: ntHash('tanstaaftanstaaf') } }
 const credentials = (user) => users[user]
+// SCRAM servers store { salt, iterations, storedKey, serverKey }, never the password.
+const scramUsers = { user: await deriveCredentials('pencil') }
 // GSSAPI needs Kerberos: the demo plugs in a deterministic in-memory GSS-API provider instead.
 const kdc = memoryKerberos()
 
@@ -40,6 +42,7 @@ export const scenarios = [
   },
   { mechanism: oauthBearer, client: { username: 'tim@example.com', token: async () => accessToken, host: 'mail.example.com', port: 587 }, server: { validateToken }, secrets: [accessToken] },
   { mechanism: xoauth2, client: { username: 'tim@example.com', token: accessToken }, server: { validateToken }, secrets: [accessToken] },
+  { mechanism: scramSha256, client: { username: 'user', password: 'pencil' }, server: { credentials: (user) => scramUsers[user] }, secrets: ['pencil'], note: 'the server proves itself with v=' },
   {
     mechanism: gssapi,
     client: { provider: kdc.initiator({ principal: 'tim', service: 'smtp/mail.example.com' }), securityLayer: 'confidentiality' },

@@ -13,6 +13,8 @@ export const entries = [
   { name: 'ntlm', source: 'src/mechanisms/ntlm/index.ts' },
   { name: 'oauth', source: 'src/mechanisms/oauth.ts' },
   { name: 'oauth1', source: 'src/mechanisms/oauth1.ts' },
+  { name: 'scram', source: 'src/mechanisms/scram.ts' },
+  { name: 'saslprep', source: 'src/codec/saslprep.ts' },
   { name: 'gssapi', source: 'src/mechanisms/gssapi.ts' },
   { name: 'node', source: 'src/node/index.ts', nodeOnly: true },
   { name: 'smtp', source: 'src/profiles/smtp.ts' },

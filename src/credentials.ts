@@ -4,10 +4,15 @@
  * works unchanged. Each mechanism family contributes its own scheme here.
  */
 import { SaslError } from './core/errors.js'
-import type { StoredCredentials } from './core/types.js'
-import { hexDecode, hexEncode } from './codec/bytes.js'
+import type { ScramStoredKeys, StoredCredentials } from './core/types.js'
+import { base64Decode, base64Encode } from './codec/base64.js'
+import { constantTimeEqual, hexDecode, hexEncode } from './codec/bytes.js'
+import { saslprepLazily } from './codec/saslprep-ascii.js'
 import { utf8Encode } from './codec/utf8.js'
 import { HMAC_MD5_CONTEXT_BYTES, digestMd5Secret, hmacMd5Context } from './crypto/md5.js'
+import type { HashFunction } from './crypto/pbkdf2.js'
+import { randomBytes } from './crypto/random.js'
+import { SCRAM_SALT_BYTES, SHA1, SHA256, SHA512, digestOf, keysOf, saltPassword } from './crypto/scram-keys.js'
 import { ntHash } from './mechanisms/ntlm/crypto.js'
 
 /**
@@ -23,9 +28,9 @@ export interface DeriveOptions {
   readonly username?: string
   /** Needed by DIGEST-MD5's stored form. */
   readonly realm?: string
-  /** SCRAM iteration count. */
+  /** SCRAM iteration count; default 4096, the RFC 5802 §5.1 minimum and the SCRAM server's default. */
   readonly iterations?: number
-  /** SCRAM salt (random by default). */
+  /** SCRAM salt, shared by the SHA-1/256/512 records; default 16 random bytes. */
   readonly salt?: Uint8Array
 }
 
@@ -50,18 +55,41 @@ export async function deriveCredentials(password: string, options: DeriveOptions
     stored.digestMd5 = digestMd5Secret(options.username, options.realm, password)
   }
   stored.ntHash = ntHash(password) // NTLM: MS-NLMP §3.3.1 NTOWFv1
+  stored.scram = await deriveScram(password, options)
   return stored
 }
 
+const SCRAM_HASHES: readonly HashFunction[] = [SHA1, SHA256, SHA512]
+
+/** SCRAM (RFC 5802 §3): StoredKey and ServerKey for each hash, from SASLprep(password) as a stored string. */
+async function deriveScram(password: string, options: DeriveOptions): Promise<NonNullable<StoredCredentials['scram']>> {
+  const iterations = options.iterations ?? 4096
+  if (!Number.isSafeInteger(iterations) || iterations < 1) throw new SaslError('malformed-request', 'SCRAM iterations must be a positive integer')
+  if (options.salt !== undefined && (!(options.salt instanceof Uint8Array) || options.salt.length === 0)) {
+    throw new SaslError('malformed-request', 'SCRAM salt must be non-empty bytes')
+  }
+  const salt = options.salt === undefined ? randomBytes(SCRAM_SALT_BYTES) : new Uint8Array(options.salt)
+  const prepared = await saslprepLazily(password, { storedString: true })
+  if (prepared === '') throw new SaslError('malformed-request', 'empty password after SASLprep')
+  const scram: Partial<Record<HashFunction['webCryptoName'], ScramStoredKeys>> = {}
+  for (const fn of SCRAM_HASHES) {
+    const { clientKey, serverKey } = keysOf(fn, await saltPassword(fn, prepared, salt, iterations))
+    scram[fn.webCryptoName] = { salt, iterations, storedKey: digestOf(fn, clientKey), serverKey }
+  }
+  return scram
+}
+
 /**
- * Dovecot password scheme names saslkit reads and writes.
+ * Dovecot password scheme names saslkit reads and writes. `SCRAM-SHA-1` and `SCRAM-SHA-256`
+ * are Dovecot's (2.3) and GNU SASL's; `SCRAM-SHA-512` uses the same layout with SHA-512 keys,
+ * which neither Dovecot 2.3 nor GNU SASL 2.2 can read (they have no SCRAM-SHA-512).
  *
  * @example
  * ```ts
  * const scheme: PasswordScheme = 'PLAIN'
  * ```
  */
-export type PasswordScheme = 'PLAIN' | 'NTLM' | 'CRAM-MD5' | 'DIGEST-MD5'
+export type PasswordScheme = 'PLAIN' | 'NTLM' | 'CRAM-MD5' | 'DIGEST-MD5' | 'SCRAM-SHA-1' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'
 
 /** Bytes of DIGEST-MD5's stored H(username:realm:password). */
 const DIGEST_MD5_SECRET_BYTES = 16
@@ -82,6 +110,9 @@ function schemeBytes(scheme: string, value: Uint8Array | undefined, length: numb
   return value
 }
 
+// Dovecot's SCRAM schemes (and GNU SASL's --mkpasswd output) → the hash of the record.
+const SCRAM_SCHEMES: Readonly<Record<string, HashFunction>> = { 'SCRAM-SHA-1': SHA1, 'SCRAM-SHA-256': SHA256, 'SCRAM-SHA-512': SHA512 }
+
 /**
  * Reads a Dovecot `{SCHEME}value` password (e.g. a passwd-file entry's password field).
  * Unknown schemes and malformed values are `malformed-request`. `{CRAM-MD5}` is 64 hex
@@ -94,6 +125,9 @@ function schemeBytes(scheme: string, value: Uint8Array | undefined, length: numb
  * parsePasswordScheme('{PLAIN}pencil') // { password: 'pencil' }
  * parsePasswordScheme('{CRAM-MD5}d06d4e1b…') // { cramMd5: Uint8Array(32) }
  * parsePasswordScheme('{NTLM}a4f49c406510bdcab6824ee7c30fd852') // { ntHash: Uint8Array(16) }
+ * // doveadm pw -s SCRAM-SHA-256 -p pencil
+ * parsePasswordScheme('{SCRAM-SHA-256}4096,moTOdAv76uKOw9VLWHbTbg==,JhWKjYqa0jMHuVa8xW020jBwshw24CvoJHVVxKAlrTQ=,2wVB58ZDGeQ2boHzkMjRXhrC7E6QSVxAfdcX0VK80IM=')
+ * // { scram: { 'SHA-256': { salt, iterations: 4096, storedKey, serverKey } } }
  * ```
  */
 export function parsePasswordScheme(text: string): StoredCredentials {
@@ -112,6 +146,10 @@ export function parsePasswordScheme(text: string): StoredCredentials {
       if (!/^[0-9a-fA-F]{32}$/.test(value)) throw new SaslError('malformed-request', 'password scheme: {NTLM} needs 32 hex digits')
       return { ntHash: hexDecode(value) }
     }
+    case 'SCRAM-SHA-1':
+    case 'SCRAM-SHA-256':
+    case 'SCRAM-SHA-512':
+      return parseScramScheme(SCRAM_SCHEMES[scheme]!, value)
     default:
       throw new SaslError('malformed-request', `password scheme: unsupported scheme ${scheme}`)
   }
@@ -125,6 +163,7 @@ export function parsePasswordScheme(text: string): StoredCredentials {
  * formatPasswordScheme('PLAIN', { password: 'pencil' }) // '{PLAIN}pencil'
  * formatPasswordScheme('CRAM-MD5', await deriveCredentials('pencil')) // '{CRAM-MD5}…'
  * formatPasswordScheme('NTLM', { ntHash: ntHash('Password') }) // '{NTLM}a4f49c406510bdcab6824ee7c30fd852'
+ * formatPasswordScheme('SCRAM-SHA-256', await deriveCredentials('pencil')) // '{SCRAM-SHA-256}4096,…,…,…'
  * ```
  */
 export function formatPasswordScheme(scheme: PasswordScheme, credentials: StoredCredentials): string {
@@ -139,7 +178,41 @@ export function formatPasswordScheme(scheme: PasswordScheme, credentials: Stored
     case 'NTLM':
       if (credentials.ntHash?.length !== 16) throw new SaslError('malformed-request', 'password scheme: no NT hash')
       return `{NTLM}${hexEncode(credentials.ntHash)}`
+    case 'SCRAM-SHA-1':
+    case 'SCRAM-SHA-256':
+    case 'SCRAM-SHA-512': {
+      const record = credentials.scram?.[SCRAM_SCHEMES[scheme]!.webCryptoName]
+      if (record === undefined) throw new SaslError('malformed-request', `password scheme: no ${scheme} keys`)
+      // Dovecot's SCRAM form: iterations,base64(salt),base64(StoredKey),base64(ServerKey)
+      return `{${scheme}}${record.iterations},${base64Encode(record.salt)},${base64Encode(record.storedKey)},${base64Encode(record.serverKey)}`
+    }
     default:
       throw new SaslError('malformed-request', `password scheme: unsupported scheme ${String(scheme)}`)
   }
+}
+
+/**
+ * Dovecot's `{SCRAM-SHA-…}iterations,salt,StoredKey,ServerKey` (base64 fields), as
+ * `doveadm pw -s SCRAM-SHA-256` writes it; GNU SASL's `--mkpasswd --verbose` appends the
+ * SaltedPassword in hex as a fifth field, which is checked against the keys and not kept.
+ */
+function parseScramScheme(fn: HashFunction, value: string): StoredCredentials {
+  const fields = value.split(',')
+  const bad = () => new SaslError('malformed-request', 'password scheme: expected iterations,salt,StoredKey,ServerKey')
+  if (fields.length !== 4 && fields.length !== 5) throw bad()
+  const [iterationText, saltText, storedText, serverText, saltedHex] = fields as [string, string, string, string, string | undefined]
+  if (!/^[1-9][0-9]{0,9}$/.test(iterationText)) throw bad()
+  const iterations = Number(iterationText)
+  const salt = base64Decode(saltText)
+  const storedKey = base64Decode(storedText)
+  const serverKey = base64Decode(serverText)
+  const length = fn.hash.outputLen
+  if (salt.length === 0 || storedKey.length !== length || serverKey.length !== length) throw bad()
+  if (saltedHex !== undefined) {
+    const keys = keysOf(fn, hexDecode(saltedHex))
+    if (!constantTimeEqual(digestOf(fn, keys.clientKey), storedKey) || !constantTimeEqual(keys.serverKey, serverKey)) {
+      throw new SaslError('malformed-request', 'password scheme: the salted password does not match the keys')
+    }
+  }
+  return { scram: { [fn.webCryptoName]: { salt, iterations, storedKey, serverKey } } }
 }

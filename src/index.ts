@@ -34,6 +34,10 @@ export type {
   OAuth1TokenRequest,
   XOAuthClientOptions,
 } from './mechanisms/oauth1.js'
+export { scramSha1, scramSha256, scramSha512, scramSha1Plus, scramSha256Plus, scramSha512Plus } from './mechanisms/scram.js'
+export type { ScramClient, ScramClientOptions, ScramKeys, ScramMechanism, ScramServerOptions } from './mechanisms/scram.js'
+export { saslprep } from './codec/saslprep.js'
+export type { SaslprepOptions, SaslprepRule } from './codec/saslprep.js'
 export * as smtp from './profiles/smtp.js'
 export * as imap from './profiles/imap.js'
 export * as pop3 from './profiles/pop3.js'

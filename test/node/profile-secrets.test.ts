@@ -28,7 +28,7 @@ describe('profiles never show secrets', () => {
         for (const makeClient of clients) {
           const ex = a.client(makeClient())
           // The fixture's server, under the profile: its options reach it through a wrapper descriptor.
-          const srv = a.server({ mechanisms: [{ ...fixture.mechanism, server: () => fixture.server() }], channel: { secure: true } })
+          const srv = a.server({ mechanisms: [{ ...fixture.mechanism, server: () => fixture.server() }], channel: fixture.channel ?? { secure: true } })
           seen.push(ex, srv)
           let line = await ex.begin()
           for (let i = 0; i < 20; i++) {

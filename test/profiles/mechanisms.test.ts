@@ -21,8 +21,12 @@ const TOKEN_SECRET = 'token-secret-77e'
 const binding = { type: 'tls-exporter' as const, data: new Uint8Array(32).fill(0x42) }
 const HOST = 'mail.example.com'
 
-/** Options every mechanism's client takes what it needs from. */
-function clientOptions(a: Adapter, right: boolean): Record<string, unknown> {
+/**
+ * Options every mechanism's client takes what it needs from. Binding data goes only to the
+ * -PLUS variants: a SCRAM client that holds it on a plain variant sends `y` (RFC 5802 §6), and
+ * a server with binding data rightly refuses that as a downgrade.
+ */
+function clientOptions(a: Adapter, right: boolean, binds: boolean): Record<string, unknown> {
   return {
     username: 'user',
     password: right ? PASSWORD : 'wrong-password',
@@ -33,7 +37,7 @@ function clientOptions(a: Adapter, right: boolean): Record<string, unknown> {
     service: a.service,
     host: HOST,
     port: 587,
-    channelBinding: binding,
+    ...(binds ? { channelBinding: binding } : {}),
     trace: 'user@example.com',
   }
 }
@@ -104,7 +108,7 @@ for (const mechanism of descriptors) {
   describe(`${mechanism.name} through every profile`, () => {
     for (const { label, adapter, client } of variants) {
       const start = client ?? adapter.client
-      const options = (right: boolean) => extra.client?.(right) ?? clientOptions(adapter, right)
+      const options = (right: boolean) => extra.client?.(right) ?? clientOptions(adapter, right, mechanism.traits.channelBinding)
       const server = (overrides: Record<string, unknown> = {}, channel: object = { secure: true, bindings: [binding] }) =>
         adapter.server({ mechanisms: [mechanism], channel, ...serverOptions(adapter), ...extra.server?.(), ...overrides } as never)
 

@@ -1,0 +1,768 @@
+/**
+ * SCRAM (RFC 5802): SCRAM-SHA-1, SCRAM-SHA-256 (RFC 7677) and SCRAM-SHA-512
+ * (draft-melnikov-scram-sha-512), and their -PLUS variants bound to the TLS channel (RFC 5802
+ * §6 with RFC 5929 / RFC 9266 binding types). Client and server, one implementation
+ * parameterised by the hash and by whether the variant binds to the channel.
+ *
+ * Neither side ever sends the password: the client proves it knows the salted password, the
+ * server proves it knows the stored key, and a server stores only `{ salt, iterations,
+ * storedKey, serverKey }` (see `deriveCredentials`). Usernames and passwords go through
+ * SASLprep; its Unicode tables load (a dynamic import) only for a string that is not plain ASCII.
+ *
+ * @module saslkit/scram
+ */
+import { SaslError, type SaslErrorCode } from '../core/errors.js'
+import { ClientBase, DEFAULT_MAX_MESSAGE_BYTES, ServerBase, type ServerOutcome } from '../core/guard.js'
+import { checkIdentityLength, concludeAuthentication, lookupCredentials } from '../core/server.js'
+import type {
+  ChannelBinding,
+  ClientRandomOptions,
+  Mechanism,
+  SaslClient,
+  ScramStoredKeys,
+  ServerOptions,
+  StoredCredentials,
+} from '../core/types.js'
+import { base64Decode, base64Encode } from '../codec/base64.js'
+import { concatBytes, constantTimeEqual } from '../codec/bytes.js'
+import { encodeGs2Header, escapeSaslname, parseGs2Header, unescapeSaslname, type Gs2Header } from '../codec/gs2.js'
+import { saslprepLazily } from '../codec/saslprep-ascii.js'
+import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import type { HashFunction } from '../crypto/pbkdf2.js'
+import { randomBytes } from '../crypto/random.js'
+import { SCRAM_SALT_BYTES, SHA1, SHA256, SHA512, digestOf, hmacOf, keysOf, saltPassword, xorBytes } from '../crypto/scram-keys.js'
+
+/** RFC 5802 §5.1: "a reasonable minimum" is 4096 iterations; fewer is refused. */
+const DEFAULT_MIN_ITERATIONS = 4096
+/** More than this is refused before any work: a hostile server could ask for days of PBKDF2. */
+const DEFAULT_MAX_ITERATIONS = 10_000_000
+/** Random bytes in a nonce (base64: 24 printable characters). */
+const NONCE_BYTES = 18
+/** Longest nonce part accepted from the peer. */
+const MAX_NONCE_LENGTH = 1024
+const CHANNEL_BINDING_TYPES: ReadonlySet<string> = new Set(['tls-server-end-point', 'tls-exporter', 'tls-unique'])
+
+/**
+ * What a SCRAM variant is: its hash (noble's function and Web Crypto's name, which also keys
+ * `StoredCredentials.scram`), whether it binds to the channel, and its negotiation strength.
+ * Nothing below the descriptor looks at the mechanism name.
+ */
+interface ScramVariant extends HashFunction {
+  readonly plus: boolean
+  readonly strength: number
+}
+
+/**
+ * The keys of a completed SCRAM exchange, for an app to cache and pass back as client options
+ * next time (`{ username, ...client.keys }`), which skips PBKDF2.
+ *
+ * @example
+ * ```ts
+ * await client.finish()
+ * cache.set(user, client.keys) // { salt, iterations, saltedPassword, clientKey, serverKey }
+ * ```
+ */
+export interface ScramKeys {
+  readonly salt: Uint8Array
+  readonly iterations: number
+  /** Absent when the client itself was given only `clientKey` and `serverKey`. */
+  readonly saltedPassword?: Uint8Array
+  readonly clientKey: Uint8Array
+  readonly serverKey: Uint8Array
+}
+
+/**
+ * SCRAM client options: the username and one of `password`, a cached `saltedPassword`, or
+ * cached `clientKey` + `serverKey`. Cached keys given with the `salt` and `iterations` they
+ * were made with are used only when the server sends the same ones; otherwise the `password`
+ * is used, or the exchange fails with `credentials-expired`.
+ *
+ * @example
+ * ```ts
+ * const options: ScramClientOptions = { username: 'user', password: 'pencil' }
+ * const next: ScramClientOptions = { username: 'user', ...client.keys! }   // after a success
+ * const plus: ScramClientOptions = { username: 'user', password: 'pencil', channelBinding: channelBinding(socket, 'tls-exporter') }
+ * ```
+ */
+export interface ScramClientOptions extends ClientRandomOptions {
+  readonly username: string
+  readonly password?: string
+  readonly saltedPassword?: Uint8Array
+  readonly clientKey?: Uint8Array
+  readonly serverKey?: Uint8Array
+  /** The salt the cached keys were derived with. */
+  readonly salt?: Uint8Array
+  /** The iteration count the cached keys were derived with. */
+  readonly iterations?: number
+  /** Act as this identity (empty or absent: as `username`). */
+  readonly authzid?: string
+  /**
+   * The TLS channel's binding data. Required by the -PLUS variants; given to a plain variant it
+   * makes the client send `y` (RFC 5802 §6: "I support channel binding but think you do
+   * not"), so a server that does support it detects a downgrade.
+   */
+  readonly channelBinding?: ChannelBinding
+  /** The exact client nonce (printable ASCII but `,`), for replaying vectors. Default: 18 random bytes, base64. */
+  readonly nonce?: string
+  /** Fewer iterations are refused with `mechanism-too-weak`. Default 4096 (RFC 5802 §5.1). */
+  readonly minIterations?: number
+  /** More iterations are refused with `malformed-request`, before any work. Default 10,000,000. */
+  readonly maxIterations?: number
+}
+
+/**
+ * SCRAM server options. Credentials come from `credentials()`: a `scram` record for the
+ * variant's hash (the login path then never runs PBKDF2), or a plaintext `password` (derived at
+ * each login with the `iterations` option and a salt from `secret`).
+ *
+ * Unknown users get a fake salt, HMAC(secret, username), and the default iteration count, and
+ * fail exactly like a wrong password (RFC 5802 §9). Without `secret` a random one is drawn per
+ * process, so fake salts change on restart and differ between the nodes of a cluster, which
+ * tells a prober which users do not exist: give every node the same `secret`, kept as safe as
+ * the password database.
+ *
+ * @example
+ * ```ts
+ * const options: ScramServerOptions = {
+ *   credentials: (user) => db.get(user),     // { scram: { 'SHA-256': { salt, iterations, storedKey, serverKey } } }
+ *   secret: process.env.SCRAM_SECRET!,
+ *   channel: { secure: true, bindings: [channelBinding(socket, 'tls-exporter')] },
+ * }
+ * ```
+ */
+export interface ScramServerOptions extends ServerOptions {
+  /** Iteration count for unknown users and for users stored with a plaintext password. Default 4096. */
+  readonly iterations?: number
+  /** Key of the fake salts (and of the salts of plaintext-password users). Default: random per process. */
+  readonly secret?: Uint8Array | string
+  /** The exact server part of the nonce, for replaying vectors. Default: 18 random bytes, base64. */
+  readonly nonce?: string
+  /** Replaces `crypto.getRandomValues` for the server nonce. */
+  readonly random?: (length: number) => Uint8Array
+}
+
+/**
+ * A SCRAM client: a {@link SaslClient} that, after success, exposes the keys it used.
+ *
+ * @example
+ * ```ts
+ * const client: ScramClient = scramSha256.client({ username: 'user', password: 'pencil' })
+ * ```
+ */
+export interface ScramClient extends SaslClient {
+  /** After a verified success: the keys to cache; `undefined` before. Copies, safe to keep. */
+  readonly keys: ScramKeys | undefined
+}
+
+/**
+ * A SCRAM mechanism descriptor; its clients expose {@link ScramClient.keys}.
+ *
+ * @example
+ * ```ts
+ * const mech: ScramMechanism = scramSha256
+ * ```
+ */
+export interface ScramMechanism extends Mechanism<ScramClientOptions, ScramServerOptions> {
+  client(options: ScramClientOptions): ScramClient
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message syntax (RFC 5802 §7)
+
+function malformed(message: string): SaslError {
+  return new SaslError('malformed-request', `SCRAM: ${message}`)
+}
+
+/**
+ * Reads `attr=value,…`: the `required` attributes first, in order, then optional extensions,
+ * which are ignored (RFC 5802 §5.1: "unrecognized attributes … MUST be ignored"). A mandatory
+ * extension (`m=` first), a missing attribute, an attribute given twice, an empty value or a
+ * malformed item is `malformed-request`.
+ */
+function readAttributes(text: string, required: readonly string[], reserved: readonly string[] = []): Map<string, string> {
+  const items = text.split(',')
+  if (items[0]?.startsWith('m=') === true) throw malformed('mandatory extension (m=) not supported')
+  const values = new Map<string, string>()
+  const seen = new Set<string>()
+  items.forEach((item, index) => {
+    if (!/^[A-Za-z]=./s.test(item)) throw malformed('malformed attribute')
+    const name = item[0]!
+    if (seen.has(name) || reserved.includes(name)) throw malformed(`attribute ${name}= given twice`)
+    seen.add(name)
+    if (index < required.length) {
+      if (name !== required[index]) throw malformed(`expected ${required[index]}= in position ${index + 1}`)
+      values.set(name, item.slice(2))
+    }
+  })
+  if (items.length < required.length) throw malformed(`missing ${required[items.length]}=`)
+  return values
+}
+
+/** RFC 5802 §7: nonce = printable characters but `,` (already split off). */
+function checkNonce(nonce: string, what: string, maxLength = MAX_NONCE_LENGTH): void {
+  if (nonce.length > maxLength || !/^[\x21-\x2b\x2d-\x7e]+$/.test(nonce)) throw malformed(`invalid ${what} nonce`)
+}
+
+/** A nonce part: the option text (checked), or random bytes in base64. */
+function makeNonce(given: string | undefined, random: (length: number) => Uint8Array): string {
+  if (given === undefined) return base64Encode(random(NONCE_BYTES))
+  if (typeof given !== 'string') throw malformed('nonce option must be a string')
+  checkNonce(given, 'configured')
+  return given
+}
+
+// RFC 5802 §7 server-error-value → the SaslError code a client reports.
+const SERVER_ERROR_CODES: Readonly<Record<string, SaslErrorCode>> = {
+  'invalid-encoding': 'incorrect-encoding',
+  'extensions-not-supported': 'malformed-request',
+  'invalid-proof': 'not-authorized',
+  'channel-bindings-dont-match': 'not-authorized',
+  'server-does-support-channel-binding': 'not-authorized',
+  'channel-binding-not-supported': 'not-authorized',
+  'unsupported-channel-binding-type': 'not-authorized',
+  'unknown-user': 'not-authorized',
+  'invalid-username-encoding': 'malformed-request',
+  'no-resources': 'temporary-auth-failure',
+  'other-error': 'not-authorized',
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client
+
+interface CachedKeys {
+  salt?: Uint8Array
+  iterations?: number
+  saltedPassword?: Uint8Array
+  clientKey?: Uint8Array
+  serverKey?: Uint8Array
+}
+
+function optionalBytes(value: unknown, length: number | undefined, what: string): Uint8Array | undefined {
+  if (value === undefined) return undefined
+  if (!(value instanceof Uint8Array) || value.length === 0 || (length !== undefined && value.length !== length)) {
+    throw malformed(`${what} must be ${length === undefined ? 'non-empty bytes' : `${length} bytes`}`)
+  }
+  return new Uint8Array(value) // a copy, also of a Node Buffer (whose slice() is a view)
+}
+
+function iterationOption(value: unknown, fallback: number, what: string): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw malformed(`${what} must be a positive integer`)
+  return value
+}
+
+class ScramClientImpl extends ClientBase implements ScramClient {
+  readonly mechanism: string
+  readonly #variant: ScramVariant
+  readonly #username: string
+  readonly #password: string | undefined
+  #preparedPassword: string | undefined
+  readonly #cached: CachedKeys
+  readonly #authzid: string
+  readonly #binding: ChannelBinding | undefined
+  readonly #nonceOption: string | undefined
+  readonly #random: (length: number) => Uint8Array
+  readonly #minIterations: number
+  readonly #maxIterations: number
+  #phase: 'new' | 'first-sent' | 'final-sent' | 'verified' = 'new'
+  #gs2Header = ''
+  #clientNonce = ''
+  #clientFirstBare = ''
+  #expectedServerSignature: Uint8Array | undefined
+  #keys: ScramKeys | undefined
+
+  constructor(variant: ScramVariant, name: string, options: ScramClientOptions) {
+    super()
+    this.mechanism = name
+    this.#variant = variant
+    const outputLen = variant.hash.outputLen
+    if (typeof options.username !== 'string' || options.username === '') throw malformed('empty username')
+    if (options.password !== undefined && (typeof options.password !== 'string' || options.password === '')) throw malformed('empty password')
+    this.#username = options.username
+    this.#password = options.password
+    this.#cached = {}
+    const saltedPassword = optionalBytes(options.saltedPassword, outputLen, 'saltedPassword')
+    const clientKey = optionalBytes(options.clientKey, outputLen, 'clientKey')
+    const serverKey = optionalBytes(options.serverKey, outputLen, 'serverKey')
+    const salt = optionalBytes(options.salt, undefined, 'salt')
+    if (saltedPassword !== undefined) this.#cached.saltedPassword = saltedPassword
+    if ((clientKey === undefined) !== (serverKey === undefined)) {
+      throw new SaslError('protocol-violation', `${name}: clientKey and serverKey come together`)
+    }
+    if (clientKey !== undefined && serverKey !== undefined) {
+      this.#cached.clientKey = clientKey
+      this.#cached.serverKey = serverKey
+    }
+    if (salt !== undefined) this.#cached.salt = salt
+    if (options.iterations !== undefined) this.#cached.iterations = iterationOption(options.iterations, 0, 'iterations')
+    if (this.#password === undefined && this.#cached.saltedPassword === undefined && this.#cached.clientKey === undefined) {
+      throw new SaslError('protocol-violation', `${name} client needs a password, a saltedPassword, or clientKey and serverKey`)
+    }
+    this.#authzid = typeof options.authzid === 'string' ? options.authzid : ''
+    if (options.channelBinding !== undefined) {
+      const { type, data } = options.channelBinding
+      if (!CHANNEL_BINDING_TYPES.has(type)) throw malformed('unknown channel-binding type')
+      this.#binding = { type, data: optionalBytes(data, undefined, 'channel-binding data')! }
+    }
+    // RFC 5802 §6: a -PLUS variant must bind; refuse before anything is sent.
+    if (variant.plus && this.#binding === undefined) {
+      throw new SaslError('protocol-violation', `${name} needs channelBinding: { type, data } from the TLS connection`)
+    }
+    this.#nonceOption = options.nonce
+    this.#random = options.random ?? randomBytes
+    this.#minIterations = iterationOption(options.minIterations, DEFAULT_MIN_ITERATIONS, 'minIterations')
+    this.#maxIterations = iterationOption(options.maxIterations, DEFAULT_MAX_ITERATIONS, 'maxIterations')
+    if (this.#minIterations > this.#maxIterations) throw malformed('minIterations exceeds maxIterations')
+  }
+
+  get keys(): ScramKeys | undefined {
+    if (this.#phase !== 'verified' || this.#keys === undefined) return undefined
+    const { salt, iterations, saltedPassword, clientKey, serverKey } = this.#keys
+    const copy = { salt: salt.slice(), iterations, clientKey: clientKey.slice(), serverKey: serverKey.slice() }
+    return saltedPassword === undefined ? copy : { ...copy, saltedPassword: saltedPassword.slice() }
+  }
+
+  protected async onStart(): Promise<Uint8Array> {
+    // RFC 5802 §5.1: the username is prepared with SASLprep as a query string.
+    const username = await saslprepLazily(this.#username)
+    if (username === '') throw malformed('the username is empty after SASLprep')
+    if (this.#password !== undefined) {
+      // RFC 5802 §2.2: Normalize(password) is SASLprep with the password as a stored string.
+      // Prepared now, so that a password SASLprep refuses fails before anything is sent.
+      this.#preparedPassword = await saslprepLazily(this.#password, { storedString: true })
+      if (this.#preparedPassword === '') throw malformed('the password is empty after SASLprep')
+    }
+    // RFC 5802 §6: `p=` when binding, `y` when able to bind but the server seems unable, else `n`.
+    const header: Gs2Header =
+      this.#binding === undefined
+        ? { flag: 'n', authzid: this.#authzid }
+        : this.#variant.plus
+          ? { flag: 'p', cbType: this.#binding.type, authzid: this.#authzid }
+          : { flag: 'y', authzid: this.#authzid }
+    this.#gs2Header = encodeGs2Header(header)
+    this.#clientNonce = makeNonce(this.#nonceOption, this.#random)
+    // RFC 5802 §5.1: saslname escaping of "," and "=".
+    this.#clientFirstBare = `n=${escapeSaslname(username)},r=${this.#clientNonce}`
+    this.#phase = 'first-sent'
+    return utf8Encode(this.#gs2Header + this.#clientFirstBare)
+  }
+
+  protected async onNext(challenge: Uint8Array): Promise<Uint8Array> {
+    if (this.#phase === 'first-sent') return this.#answerServerFirst(challenge)
+    if (this.#phase === 'final-sent') {
+      // A protocol without additional data with success sends server-final as a challenge.
+      this.#verifyServerFinal(challenge)
+      return new Uint8Array(0)
+    }
+    throw malformed('unexpected challenge after the server-final message')
+  }
+
+  protected override onFinish(additionalData: Uint8Array | undefined): void {
+    if (additionalData !== undefined && additionalData.length > 0) {
+      if (this.#phase === 'first-sent' || this.#phase === 'new') throw new SaslError('server-not-verified', `${this.mechanism}: success before the proof`)
+      this.#verifyServerFinal(additionalData)
+    }
+    // RFC 5802 §5: the client MUST verify ServerSignature before believing the server.
+    if (this.#phase !== 'verified') throw new SaslError('server-not-verified', `${this.mechanism}: the server did not prove it knows the password`)
+  }
+
+  async #answerServerFirst(challenge: Uint8Array): Promise<Uint8Array> {
+    if (challenge.length > DEFAULT_MAX_MESSAGE_BYTES) throw malformed('server-first-message too long')
+    const serverFirst = utf8Decode(challenge)
+    if (serverFirst.startsWith('e=')) throw this.#serverError(serverFirst)
+    const attributes = readAttributes(serverFirst, ['r', 's', 'i'])
+    const nonce = attributes.get('r')!
+    // RFC 5802 §5.1: the nonce must start with the client's and add the server's part.
+    checkNonce(nonce, 'server', this.#clientNonce.length + MAX_NONCE_LENGTH)
+    if (!nonce.startsWith(this.#clientNonce) || nonce.length === this.#clientNonce.length) {
+      throw malformed('the server nonce does not extend the client nonce')
+    }
+    const salt = base64Decode(attributes.get('s')!)
+    if (salt.length === 0) throw malformed('empty salt')
+    const iterations = this.#checkIterations(attributes.get('i')!)
+    // All checks passed: only now may the (possibly slow) key derivation start.
+    const { clientKey, serverKey } = await this.#deriveKeys(salt, iterations)
+
+    const cbindInput = concatBytes(utf8Encode(this.#gs2Header), this.#variant.plus ? this.#binding!.data : new Uint8Array(0))
+    const withoutProof = `c=${base64Encode(cbindInput)},r=${nonce}`
+    // RFC 5802 §3: AuthMessage := client-first-message-bare + "," + server-first-message + "," + client-final-message-without-proof
+    const authMessage = utf8Encode(`${this.#clientFirstBare},${serverFirst},${withoutProof}`)
+    const storedKey = digestOf(this.#variant, clientKey)
+    const clientSignature = hmacOf(this.#variant, storedKey, authMessage)
+    const proof = xorBytes(clientKey, clientSignature)
+    this.#expectedServerSignature = hmacOf(this.#variant, serverKey, authMessage)
+    this.#phase = 'final-sent'
+    return utf8Encode(`${withoutProof},p=${base64Encode(proof)}`)
+  }
+
+  #checkIterations(text: string): number {
+    // RFC 5802 §7: posit-number = %x31-39 *DIGIT. Ten digits bound the parse.
+    if (!/^[1-9][0-9]{0,9}$/.test(text)) throw malformed('invalid iteration count')
+    const iterations = Number(text)
+    if (iterations > this.#maxIterations) throw malformed(`iteration count above ${this.#maxIterations}`)
+    if (iterations < this.#minIterations) {
+      throw new SaslError('mechanism-too-weak', `SCRAM: iteration count below ${this.#minIterations}`)
+    }
+    return iterations
+  }
+
+  async #deriveKeys(salt: Uint8Array, iterations: number): Promise<{ clientKey: Uint8Array; serverKey: Uint8Array }> {
+    const cached = this.#cached
+    const cacheFits =
+      (cached.salt === undefined || constantTimeEqual(cached.salt, salt)) && (cached.iterations === undefined || cached.iterations === iterations)
+    let saltedPassword: Uint8Array | undefined
+    let keys: { clientKey: Uint8Array; serverKey: Uint8Array }
+    if (cacheFits && cached.clientKey !== undefined && cached.serverKey !== undefined) {
+      saltedPassword = cached.saltedPassword
+      keys = { clientKey: cached.clientKey, serverKey: cached.serverKey }
+    } else if (cacheFits && cached.saltedPassword !== undefined) {
+      saltedPassword = cached.saltedPassword
+      keys = keysOf(this.#variant, saltedPassword)
+    } else if (this.#preparedPassword !== undefined) {
+      saltedPassword = await saltPassword(this.#variant, this.#preparedPassword, salt, iterations)
+      keys = keysOf(this.#variant, saltedPassword)
+    } else {
+      throw new SaslError('credentials-expired', `${this.mechanism}: the cached keys are for another salt or iteration count; the password is needed`)
+    }
+    this.#keys = saltedPassword === undefined ? { salt, iterations, ...keys } : { salt, iterations, saltedPassword, ...keys }
+    return keys
+  }
+
+  #verifyServerFinal(message: Uint8Array): void {
+    let text: string
+    try {
+      text = utf8Decode(message)
+    } catch {
+      throw new SaslError('server-not-verified', `${this.mechanism}: unreadable server-final-message`)
+    }
+    // RFC 5802 §7: server-final-message = (server-error / verifier) ["," extensions]
+    if (text.startsWith('e=')) throw this.#serverError(text)
+    let signature: Uint8Array
+    try {
+      signature = base64Decode(readAttributes(text, ['v']).get('v')!)
+    } catch {
+      throw new SaslError('server-not-verified', `${this.mechanism}: no valid ServerSignature`)
+    }
+    if (this.#expectedServerSignature === undefined || !constantTimeEqual(signature, this.#expectedServerSignature)) {
+      throw new SaslError('server-not-verified', `${this.mechanism}: wrong ServerSignature`)
+    }
+    this.#phase = 'verified'
+  }
+
+  /** RFC 5802 §7: server-error = "e=" server-error-value; the value is kept in `details.serverError`. */
+  #serverError(text: string): SaslError {
+    const value = text.slice(2).split(',')[0]!
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(value)) return new SaslError('not-authorized', `${this.mechanism}: the server refused`)
+    return new SaslError(SERVER_ERROR_CODES[value] ?? 'not-authorized', `${this.mechanism}: the server refused: ${value}`, {
+      details: { serverError: value },
+    })
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+/** A server failure with its RFC 5802 `e=` value, sent as the failure's additional data. */
+function refuse(code: SaslErrorCode, message: string, serverError: string, reason?: string): SaslError {
+  return new SaslError(code, `SCRAM: ${message}`, reason === undefined ? { details: { serverError } } : { details: { serverError }, reason })
+}
+
+/** The `e=` value for an error raised without one (a parse, decoding or callback failure). */
+function serverErrorOf(error: SaslError): string {
+  const given = error.details?.['serverError']
+  if (typeof given === 'string') return given
+  return error.code === 'incorrect-encoding' ? 'invalid-encoding' : 'other-error'
+}
+
+let processSecret: Uint8Array | undefined
+
+/** The fake-salt key: the configured secret, else one random secret for this process. */
+function secretBytes(secret: Uint8Array | string | undefined): Uint8Array {
+  if (typeof secret === 'string' && secret !== '') return utf8Encode(secret)
+  if (secret instanceof Uint8Array && secret.length > 0) return new Uint8Array(secret)
+  if (secret !== undefined) throw new SaslError('protocol-violation', 'SCRAM server: secret must be a non-empty string or Uint8Array')
+  processSecret ??= randomBytes(32)
+  return processSecret
+}
+
+interface ServerRecord {
+  readonly salt: Uint8Array
+  readonly iterations: number
+  readonly storedKey: Uint8Array
+  readonly serverKey: Uint8Array
+  /** Set when the proof must fail whatever it is: why, for the log. */
+  readonly refusal?: string
+}
+
+interface PendingFinal {
+  readonly gs2Header: string
+  readonly binding: ChannelBinding | undefined
+  readonly clientFirstBare: string
+  readonly serverFirst: string
+  readonly nonce: string
+  readonly username: string
+  readonly authzid: string
+  readonly stored: StoredCredentials | undefined
+  readonly record: ServerRecord
+}
+
+class ScramServerImpl extends ServerBase {
+  readonly mechanism: string
+  readonly #variant: ScramVariant
+  readonly #options: ScramServerOptions
+  readonly #bindings: readonly ChannelBinding[]
+  readonly #secret: Uint8Array
+  readonly #iterations: number
+  readonly #random: (length: number) => Uint8Array
+  #pending: PendingFinal | undefined
+
+  constructor(variant: ScramVariant, name: string, options: ScramServerOptions) {
+    super(options.maxMessageBytes)
+    this.mechanism = name
+    this.#variant = variant
+    if (options.credentials === undefined) throw new SaslError('protocol-violation', `${name} server needs credentials()`)
+    this.#options = { ...options }
+    // Only bindings with data count: "-PLUS only when channel.bindings has data" (API.md §5).
+    this.#bindings = (options.channel?.bindings ?? [])
+      .filter(({ data }) => data instanceof Uint8Array && data.length > 0)
+      .map(({ type, data }) => ({ type, data: new Uint8Array(data) }))
+    this.#secret = secretBytes(options.secret)
+    this.#iterations = iterationOption(options.iterations, DEFAULT_MIN_ITERATIONS, 'iterations')
+    this.#random = options.random ?? randomBytes
+    if (options.nonce !== undefined) checkNonce(options.nonce, 'configured')
+  }
+
+  protected async onNext(response: Uint8Array | undefined, first: boolean): Promise<ServerOutcome> {
+    // No initial response: RFC 4422 §5, send an empty challenge and wait for client-first.
+    if (first && response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
+    try {
+      return this.#pending === undefined ? await this.#answerClientFirst(response!) : await this.#answerClientFinal(this.#pending, response!)
+    } catch (error) {
+      if (!(error instanceof SaslError)) throw error
+      // RFC 5802 §7: the failure carries server-error = "e=" server-error-value.
+      return { type: 'failure', error, additionalData: utf8Encode(`e=${serverErrorOf(error)}`) }
+    }
+  }
+
+  async #answerClientFirst(message: Uint8Array): Promise<ServerOutcome> {
+    const text = utf8Decode(message)
+    const { header, text: gs2Header, rest: clientFirstBare } = parseGs2Header(text)
+    const binding = this.#checkBindingFlag(header)
+    if (clientFirstBare.startsWith('m=')) throw refuse('malformed-request', 'mandatory extension not supported', 'extensions-not-supported')
+    const attributes = readAttributes(clientFirstBare, ['n', 'r'])
+    const clientNonce = attributes.get('r')!
+    checkNonce(clientNonce, 'client')
+    const username = await this.#prepareUsername(attributes.get('n')!)
+    const authzid = header.authzid ?? ''
+    checkIdentityLength(authzid, 'authzid')
+
+    const stored = await lookupCredentials(this.#options, username, this.mechanism)
+    const record = await this.#recordFor(username, stored)
+    const nonce = clientNonce + makeNonce(this.#options.nonce, this.#random)
+    const serverFirst = `r=${nonce},s=${base64Encode(record.salt)},i=${record.iterations}`
+    this.#pending = { gs2Header, binding, clientFirstBare, serverFirst, nonce, username, authzid, stored, record }
+    return { type: 'challenge', challenge: utf8Encode(serverFirst) }
+  }
+
+  /** RFC 5802 §6: the channel-binding flag against what this server and variant can do. */
+  #checkBindingFlag(header: Gs2Header): ChannelBinding | undefined {
+    if (this.#variant.plus) {
+      if (header.flag !== 'p') throw refuse('not-authorized', 'a -PLUS mechanism without channel binding', 'channel-bindings-dont-match', 'channel-binding-missing')
+      if (this.#bindings.length === 0) throw refuse('not-authorized', 'no channel binding on this connection', 'channel-binding-not-supported', 'channel-binding-unavailable')
+      const binding = this.#bindings.find((b) => b.type === header.cbType)
+      if (binding === undefined) throw refuse('not-authorized', 'unsupported channel-binding type', 'unsupported-channel-binding-type', 'channel-binding-type')
+      return binding
+    }
+    if (header.flag === 'p') throw refuse('malformed-request', 'channel binding requested on a mechanism without -PLUS', 'channel-binding-not-supported')
+    // RFC 5802 §6: "y" from a client while this server supports binding means -PLUS was stripped from the offer.
+    if (header.flag === 'y' && this.#bindings.length > 0) {
+      throw refuse('not-authorized', 'downgrade: the client could bind but saw no -PLUS offer', 'server-does-support-channel-binding', 'downgrade')
+    }
+    return undefined
+  }
+
+  async #prepareUsername(escaped: string): Promise<string> {
+    let username: string
+    try {
+      username = unescapeSaslname(escaped)
+      checkIdentityLength(username, 'username')
+      // RFC 5802 §5.1: the server prepares the username with SASLprep, as a query string.
+      username = await saslprepLazily(username)
+    } catch (error) {
+      if (!(error instanceof SaslError)) throw error
+      const details = { ...error.details, serverError: 'invalid-username-encoding' }
+      throw new SaslError('malformed-request', `SCRAM: invalid username: ${error.message}`, { details })
+    }
+    if (username === '') throw refuse('malformed-request', 'empty username', 'invalid-username-encoding')
+    return username
+  }
+
+  /**
+   * The stored keys, or a fake record that no proof matches. Every user costs the same few
+   * HMACs here (the fake is always computed), and the fake salt is the one a plaintext-password
+   * user gets, so the salt, the iteration count and the timing tell a prober nothing.
+   */
+  async #recordFor(username: string, stored: StoredCredentials | undefined): Promise<ServerRecord> {
+    const v = this.#variant
+    const label = (what: string) => utf8Encode(`saslkit SCRAM ${what}\u0000${username}`)
+    const salt = hmacOf(SHA256, this.#secret, label('salt')).slice(0, SCRAM_SALT_BYTES)
+    const fake: ServerRecord = {
+      salt,
+      iterations: this.#iterations,
+      storedKey: hmacOf(v, this.#secret, label('stored key')),
+      serverKey: hmacOf(v, this.#secret, label('server key')),
+      refusal: stored === undefined ? 'unknown-user' : 'no-usable-credentials',
+    }
+    const keys = stored?.scram?.[v.webCryptoName]
+    if (keys !== undefined) return checkStoredKeys(keys, v.hash.outputLen)
+    if (stored?.password === undefined) return fake
+    let password: string
+    try {
+      password = await saslprepLazily(stored.password, { storedString: true })
+    } catch {
+      return fake
+    }
+    if (password === '') return fake
+    const saltedPassword = await saltPassword(v, password, salt, this.#iterations)
+    const { clientKey, serverKey } = keysOf(v, saltedPassword)
+    return { salt, iterations: this.#iterations, storedKey: digestOf(v, clientKey), serverKey }
+  }
+
+  async #answerClientFinal(pending: PendingFinal, message: Uint8Array): Promise<ServerOutcome> {
+    const v = this.#variant
+    const text = utf8Decode(message)
+    // RFC 5802 §7: client-final-message = client-final-message-without-proof "," proof; p= is last.
+    const proofAt = text.lastIndexOf(',p=')
+    if (proofAt < 0) throw malformed('missing p=')
+    const withoutProof = text.slice(0, proofAt)
+    const proofText = text.slice(proofAt + 3)
+    if (proofText.includes(',')) throw malformed('p= must be the last attribute')
+    const attributes = readAttributes(withoutProof, ['c', 'r'], ['p'])
+    // RFC 5802 §6: c= is base64(gs2-header [cbind-data]): byte-exact, or the channel is not the client's.
+    const cbind = base64Decode(attributes.get('c')!)
+    const expected = concatBytes(utf8Encode(pending.gs2Header), pending.binding?.data ?? new Uint8Array(0))
+    if (!constantTimeEqual(cbind, expected)) {
+      throw refuse('not-authorized', 'channel binding does not match', 'channel-bindings-dont-match', 'channel-binding-mismatch')
+    }
+    if (attributes.get('r') !== pending.nonce) throw malformed('nonce does not match')
+    const proof = base64Decode(proofText)
+
+    const { record } = pending
+    const authMessage = utf8Encode(`${pending.clientFirstBare},${pending.serverFirst},${withoutProof}`)
+    // RFC 5802 §3: ClientKey := ClientProof XOR HMAC(StoredKey, AuthMessage); H(ClientKey) must be StoredKey.
+    const clientSignature = hmacOf(v, record.storedKey, authMessage)
+    const clientKey = xorBytes(proof.length === clientSignature.length ? proof : new Uint8Array(clientSignature.length), clientSignature)
+    const match = constantTimeEqual(digestOf(v, clientKey), record.storedKey) && proof.length === clientSignature.length
+    if (!match || record.refusal !== undefined) {
+      // Unknown user and wrong password: the same error, the same e=, only the log reason differs.
+      throw refuse('not-authorized', 'authentication failed', 'invalid-proof', record.refusal ?? 'wrong-password')
+    }
+    const serverSignature = hmacOf(v, record.serverKey, authMessage)
+    const details = pending.binding === undefined ? undefined : { channelBinding: pending.binding.type }
+    return concludeAuthentication(
+      this.#options,
+      this.mechanism,
+      pending.username,
+      pending.authzid,
+      pending.stored,
+      details,
+      undefined,
+      utf8Encode(`v=${base64Encode(serverSignature)}`),
+    )
+  }
+}
+
+/** A stored record, checked: a broken password database is the server's problem, not the client's. */
+function checkStoredKeys(keys: ScramStoredKeys, outputLen: number): ServerRecord {
+  const ok =
+    keys.salt instanceof Uint8Array &&
+    keys.salt.length > 0 &&
+    Number.isSafeInteger(keys.iterations) &&
+    keys.iterations > 0 &&
+    keys.storedKey instanceof Uint8Array &&
+    keys.storedKey.length === outputLen &&
+    keys.serverKey instanceof Uint8Array &&
+    keys.serverKey.length === outputLen
+  if (!ok) throw new SaslError('temporary-auth-failure', 'SCRAM: the stored credentials are invalid', { reason: 'invalid-stored-credentials' })
+  return { salt: keys.salt, iterations: keys.iterations, storedKey: keys.storedKey, serverKey: keys.serverKey }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Descriptors
+
+function scramMechanism(variant: ScramVariant): ScramMechanism {
+  const name = `SCRAM-${variant.webCryptoName}${variant.plus ? '-PLUS' : ''}`
+  return {
+    name,
+    traits: { clientFirst: true, plaintext: false, mutual: true, channelBinding: variant.plus, strength: variant.strength, legacy: false },
+    client: (options) => new ScramClientImpl(variant, name, options),
+    server: (options) => new ScramServerImpl(variant, name, options),
+  }
+}
+
+/**
+ * SCRAM-SHA-1 (RFC 5802). Strength 65. Prefer SCRAM-SHA-256 where the server offers it.
+ *
+ * @example
+ * ```ts
+ * const client = scramSha1.client({ username: 'user', password: 'pencil' })
+ * const first = await client.start() // 'n,,n=user,r=…'
+ * ```
+ */
+export const scramSha1: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA1, plus: false, strength: 65 })
+
+/**
+ * SCRAM-SHA-256 (RFC 7677). Strength 70.
+ *
+ * @example
+ * ```ts
+ * const client = scramSha256.client({ username: 'user', password: 'pencil' })
+ * const server = scramSha256.server({ credentials: (u) => db.get(u) })
+ * let step = await server.next(await client.start())
+ * while (step.type === 'challenge') step = await server.next(await client.next(step.challenge))
+ * if (step.type === 'success') await client.finish(step.additionalData) // checks the server's v=
+ * ```
+ */
+export const scramSha256: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA256, plus: false, strength: 70 })
+
+/**
+ * SCRAM-SHA-512 (draft-melnikov-scram-sha-512). Strength 75.
+ *
+ * @example
+ * ```ts
+ * const client = scramSha512.client({ username: 'user', password: 'pencil' })
+ * ```
+ */
+export const scramSha512: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA512, plus: false, strength: 75 })
+
+/**
+ * SCRAM-SHA-1-PLUS (RFC 5802 §6): SCRAM-SHA-1 bound to the TLS channel. Strength 90.
+ *
+ * @example
+ * ```ts
+ * import { channelBinding } from 'saslkit/node'
+ * const client = scramSha1Plus.client({ username: 'user', password: 'pencil', channelBinding: channelBinding(socket, 'tls-exporter') })
+ * ```
+ */
+export const scramSha1Plus: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA1, plus: true, strength: 90 })
+
+/**
+ * SCRAM-SHA-256-PLUS (RFC 7677, RFC 5802 §6): SCRAM-SHA-256 bound to the TLS channel. Strength 95.
+ *
+ * @example
+ * ```ts
+ * const client = scramSha256Plus.client({ username: 'user', password: 'pencil', channelBinding: channelBinding(socket, 'tls-exporter') })
+ * const server = scramSha256Plus.server({ credentials, channel: { secure: true, bindings: [channelBinding(serverSocket, 'tls-exporter')] } })
+ * ```
+ */
+export const scramSha256Plus: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA256, plus: true, strength: 95 })
+
+/**
+ * SCRAM-SHA-512-PLUS: SCRAM-SHA-512 bound to the TLS channel. Strength 100, the strongest.
+ *
+ * @example
+ * ```ts
+ * const client = scramSha512Plus.client({ username: 'user', password: 'pencil', channelBinding: channelBinding(socket, 'tls-server-end-point') })
+ * ```
+ */
+export const scramSha512Plus: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA512, plus: true, strength: 100 })
