@@ -14,7 +14,7 @@ function spawn(variant) {
   const result = spawnSync(process.execPath, ['--openssl-legacy-provider', child, variant], { cwd: root, encoding: 'utf8' })
   const wall = performance.now() - start
   if (result.status !== 0) throw new Error(`cold start ${variant} failed: ${result.stderr}`)
-  return { ms: JSON.parse(result.stdout).ms, wall }
+  return { ...JSON.parse(result.stdout), wall }
 }
 
 const spreadOf = (values) => [Math.min(...values), Math.max(...values)]

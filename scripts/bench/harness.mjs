@@ -31,9 +31,10 @@ async function timeOf(contender, { budgetMs, minSamples }) {
   const options = {
     min_cpu_time: budgetMs * 1e6,
     min_samples: minSamples,
-    // mitata batches calls shorter than 65 µs; 64 per batch keeps a sample short enough that a
-    // budget of tens of ms still holds many samples (its default, 4096, needs seconds).
-    batch_samples: 64,
+    // mitata batches calls shorter than 65 µs; 16 per batch (at least its unroll of 4) keeps a
+    // sample well under a scheduler time slice, so the median sample is one the machine's other
+    // work did not interrupt (its default, 4096, needs seconds and mixes every stall in).
+    batch_samples: 16,
   }
   if (typeof contender === 'function') return (await measure(contender, options)).p50
   const { setup, run } = contender
