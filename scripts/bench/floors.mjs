@@ -11,6 +11,15 @@ const hmac = (algorithm, key, ...data) => {
   return h.digest()
 }
 const digest = (algorithm, data) => createHash(algorithm).update(data).digest()
+const rc4 = (key, data) => createCipheriv('rc4', key, null).update(data)
+
+/**
+ * The hash functions the floors compute with: node:crypto's by default. Rows swap in saslkit's
+ * own primitives (@noble/hashes, its MD4 and RC4) to get "the same computation by hand on
+ * saslkit's primitives": the ceiling saslkit's code could reach, which splits a gap into what
+ * the primitives cost and what saslkit's code around them costs. Results are Buffers.
+ */
+export const NODE_PRIMITIVES = { hmac, digest, rc4 }
 const equal = (a, b) => a.length === b.length && timingSafeEqual(a, b)
 const fail = (what) => {
   throw new Error(`floor: ${what}`)
@@ -162,6 +171,7 @@ export class CachedScramClientFloor {
  * `nonce` fixes the server's nonce part (as saslkit's `nonce` option) so messages replay.
  */
 export class ScramServerFloor {
+  #p
   #hash
   #record
   #fixedNonce
@@ -170,7 +180,8 @@ export class ScramServerFloor {
   #serverFirst = ''
   #nonce = ''
 
-  constructor(hash, record, nonce) {
+  constructor(hash, record, nonce, primitives = NODE_PRIMITIVES) {
+    this.#p = primitives
     this.#hash = hash
     this.#record = record
     this.#fixedNonce = nonce
@@ -195,6 +206,7 @@ export class ScramServerFloor {
     if (a.get('c') !== Buffer.from(this.#gs2).toString('base64') || a.get('r') !== this.#nonce) fail('SCRAM client-final')
     const alg = NODE_HASH[this.#hash]
     const authMessage = `${this.#bare},${this.#serverFirst},${withoutProof}`
+    const { hmac, digest } = this.#p
     const clientKey = hmac(alg, this.#record.storedKey, authMessage)
     const proof = Buffer.from(clientFinal.slice(proofAt + 3), 'base64')
     if (proof.length !== clientKey.length) fail('SCRAM proof length')
@@ -310,7 +322,6 @@ export function xoauth2ServerFloor(message, validate) {
 
 const NTLMSSP = Buffer.from('NTLMSSP\0', 'latin1')
 const utf16 = (text) => Buffer.from(text, 'utf16le')
-const rc4 = (key, data) => createCipheriv('rc4', key, null).update(data)
 /** UNICODE | OEM | REQUEST_TARGET | SIGN | SEAL | NTLM | ALWAYS_SIGN | ESS | TARGET_INFO | 128 | KEY_EXCH | 56 */
 const NTLM_CLIENT_FLAGS = (0x1 | 0x2 | 0x4 | 0x10 | 0x20 | 0x200 | 0x8000 | 0x80000 | 0x800000 | 0x20000000 | 0x40000000 | 0x80000000) >>> 0
 const KEY_EXCH = 0x40000000
@@ -359,7 +370,8 @@ function encodeAvPairs(pairs) {
  * response (the server sent a timestamp), a random session key RC4-sealed under the
  * SessionBaseKey, and the MIC over the three messages.
  */
-export function ntlmAuthenticateFloor({ user, domain = '', password, ntHash = ntHashFloor(password) }, negotiate, challenge) {
+export function ntlmAuthenticateFloor({ user, domain = '', password, ntHash }, negotiate, challenge, { hmac, rc4, md4 } = { ...NODE_PRIMITIVES, md4: (d) => digest('md4', d) }) {
+  ntHash ??= md4(utf16(password))
   const serverChallenge = challenge.subarray(24, 32)
   const flags = (challenge.readUInt32LE(20) & NTLM_CLIENT_FLAGS & ~0x2) >>> 0
   const pairs = avPairs(field(challenge, 40)).filter(([id]) => id !== 6 && id !== 10)
@@ -402,13 +414,15 @@ const fileTime = (ms) => {
 
 /** An NTLM server from a stored NT hash: `challenge(negotiate)`, `verify(authenticate)`. */
 export class NtlmServerFloor {
+  #p
   #ntHashOf
   #serverChallenge
   #now
   #negotiate
   #challenge
 
-  constructor(ntHashOf, { serverChallenge, now = Date.now } = {}) {
+  constructor(ntHashOf, { serverChallenge, now = Date.now, primitives = NODE_PRIMITIVES } = {}) {
+    this.#p = primitives
     this.#ntHashOf = ntHashOf
     this.#serverChallenge = serverChallenge
     this.#now = now
@@ -442,6 +456,7 @@ export class NtlmServerFloor {
     const user = field(authenticate, 36).toString('utf16le')
     const ntHash = this.#ntHashOf(user)
     if (ntHash === undefined) fail('NTLM user')
+    const { hmac, rc4 } = this.#p
     const blob = nt.subarray(16)
     const responseKey = hmac('md5', ntHash, utf16(user.toUpperCase() + domain))
     const ntProof = hmac('md5', responseKey, this.#challenge.subarray(24, 32), blob)

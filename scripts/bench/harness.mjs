@@ -50,8 +50,8 @@ export const goalOf = (goal) => (goal === undefined ? undefined : typeof goal ==
 /**
  * Measures a row: `subject` (saslkit) against each baseline, `passes` interleaved passes.
  * Returns { group, name, ratios: { [baseline]: median ratio }, spread: { [baseline]: [min, max] },
- * goals, note, times: { [contender]: median ns } } — the times only feed the profiles of
- * missed goals, never a table.
+ * goals, note, times: { [contender]: median ns }, passTimes: { [contender]: ns per pass } } —
+ * the times only feed the analysis of missed goals (as ratios between baselines), never a table.
  */
 export async function measureRow(row, settings = SETTINGS.full) {
   const contenders = [['saslkit', row.subject], ...Object.entries(row.baselines)]
@@ -79,11 +79,19 @@ export async function measureRow(row, settings = SETTINGS.full) {
     if (!(name in row.baselines)) throw new Error(`bench row "${row.name}": goal for unknown baseline "${name}"`)
   }
   const medianTimes = Object.fromEntries(Object.entries(times).map(([name, list]) => [name, median(list)]))
-  return { group: row.group, name: row.name, ratios, spread, goals, note: row.note, times: medianTimes }
+  return { group: row.group, name: row.name, ratios, spread, goals, note: row.note, times: medianTimes, passTimes: times }
 }
 
 /** Whether a goal is met: ratio goals by their minimum, others by their own verdict; undefined for "report". */
 export const goalMet = (goal, ratio) => (goal.met !== undefined ? goal.met : goal.min === undefined ? undefined : ratio >= goal.min)
+
+/** Median over passes of a / b for two contenders of one measured row (e.g. a peer against the floor). */
+export function ratioBetween(result, slower, faster) {
+  const a = result.passTimes?.[slower]
+  const b = result.passTimes?.[faster]
+  if (a === undefined || b === undefined) return undefined
+  return median(a.map((t, i) => t / b[i]))
+}
 
 /** Every (row, baseline) pair whose goal was missed. */
 export function missedGoals(results) {

@@ -66,8 +66,9 @@ function addTimes(profile, self, inclusive) {
     // Each function once per sample, however deep it recurses.
     const seen = new Set()
     for (let id = node.id; id !== undefined; id = parent.get(id)) {
-      const key = keyOf(byId.get(id).callFrame)
-      if (seen.has(key) || key === '(root)') continue
+      const frame = byId.get(id).callFrame
+      const key = keyOf(frame)
+      if (seen.has(key) || key === '(root)' || isProfilerFrame(frame)) continue
       seen.add(key)
       inclusive.set(key, (inclusive.get(key) ?? 0) + dt)
     }

@@ -3,6 +3,8 @@
 // (MD4 and RC4 need --openssl-legacy-provider, which `npm run bench` passes).
 import { expectChallenge, expectSuccess, has, runExchange, saslkit } from './common.mjs'
 import { NtlmServerFloor, ntHashFloor, ntlmAuthenticateFloor, ntlmNegotiateFloor } from './floors.mjs'
+import { saslkitPrimitives } from './internals.mjs'
+import { BY_HAND } from './rows-scram.mjs'
 import { httpntlmType1, httpntlmType3, ntlmClientType1, ntlmClientType3, versionOf } from './peers.mjs'
 
 export const family = 'NTLM'
@@ -76,6 +78,8 @@ export async function makeRows() {
   const floorOptions = { serverChallenge: Buffer.from(SERVER_CHALLENGE), now: () => T0 }
   const forFloor = await saslkitMessages((n) => new NtlmServerFloor(ntHashOf, floorOptions).challenge(Buffer.from(n)))
   const floorNegotiate = Buffer.from(forFloor.negotiate)
+  const primitives = await saslkitPrimitives()
+  const nobleFloorOptions = { ...floorOptions, primitives }
   const floorAuthenticate = Buffer.from(forFloor.authenticate)
 
   return [
@@ -105,6 +109,12 @@ export async function makeRows() {
           const n = ntlmNegotiateFloor()
           const type1 = `NTLM ${n.toString('base64')}`
           const type3 = `NTLM ${ntlmAuthenticateFloor({ user, domain, password }, n, Buffer.from(challengeHeader.slice(5), 'base64')).toString('base64')}`
+          return [type1, type3]
+        },
+        [BY_HAND]: () => {
+          const n = ntlmNegotiateFloor()
+          const type1 = `NTLM ${n.toString('base64')}`
+          const type3 = `NTLM ${ntlmAuthenticateFloor({ user, domain, password }, n, Buffer.from(challengeHeader.slice(5), 'base64'), primitives).toString('base64')}`
           return [type1, type3]
         },
         [httpntlmName]: () => [httpntlmType1(), httpntlmType3(challengeHeader, { user, password, domain })],
@@ -144,6 +154,14 @@ export async function makeRows() {
         'node:crypto floor': {
           setup() {
             const server = new NtlmServerFloor(ntHashOf, floorOptions)
+            server.challenge(floorNegotiate)
+            return server
+          },
+          run: (server) => server.verify(floorAuthenticate),
+        },
+        [BY_HAND]: {
+          setup() {
+            const server = new NtlmServerFloor(ntHashOf, nobleFloorOptions)
             server.challenge(floorNegotiate)
             return server
           },

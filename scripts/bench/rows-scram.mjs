@@ -9,7 +9,7 @@ import { sha1 } from '@noble/hashes/legacy.js'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { expectChallenge, expectSuccess, has, runExchange, saslkit, td, te } from './common.mjs'
 import { CachedScramClientFloor, NODE_HASH, ScramClientFloor, ScramServerFloor, scramKeysFloor } from './floors.mjs'
-import { loadInternals } from './internals.mjs'
+import { loadInternals, saslkitPrimitives } from './internals.mjs'
 import { pgScramSha256Exchange, saslScramSha1Exchange, saslScramSha1Hi, versionOf, xmppScramSha1Exchange } from './peers.mjs'
 
 export const family = 'SCRAM'
@@ -75,6 +75,8 @@ export async function check() {
   }
 }
 
+/** The floor's code with saslkit's primitives swapped in (see NODE_PRIMITIVES in floors.mjs). */
+export const BY_HAND = "floor's code on saslkit's primitives (noble)"
 const pgName = `pg ${versionOf('pg')} (pg/lib/crypto/sasl)`
 const saslScramName = `sasl-scram-sha-1 ${versionOf('sasl-scram-sha-1')} + saslmechanisms`
 const xmppName = `@xmpp/sasl-scram-sha-1 ${versionOf('@xmpp/sasl-scram-sha-1')}`
@@ -82,6 +84,7 @@ const xmppName = `@xmpp/sasl-scram-sha-1 ${versionOf('@xmpp/sasl-scram-sha-1')}`
 export async function makeRows() {
   if (!available) return []
   const internals = await loadInternals()
+  const primitives = await saslkitPrimitives()
   const rows = []
   for (const hash of ['SHA-1', 'SHA-256', 'SHA-512']) {
     const mechanism = mechanismOf(hash)
@@ -143,6 +146,12 @@ export async function makeRows() {
       baselines: {
         'node:crypto floor': () => {
           const server = new ScramServerFloor(hash, records[hash], SERVER_NONCE)
+          server.first(messages.first)
+          return server.final(messages.final)
+        },
+        // The floor's code on saslkit's primitives: the best saslkit could do with noble's HMAC.
+        [BY_HAND]: () => {
+          const server = new ScramServerFloor(hash, records[hash], SERVER_NONCE, primitives)
           server.first(messages.first)
           return server.final(messages.final)
         },
