@@ -198,6 +198,7 @@ if (memory !== undefined) {
     '',
     `${memory.count.toLocaleString('en')} concurrent in-flight SCRAM-SHA-256 server exchanges (after the client-first message): ` +
       `**${memory.bytesPerExchange} bytes retained per exchange**, goal ≤ ${memory.goalBytes}: ${memory.met ? 'met ✓' : `✗ **missed by ${memory.bytesPerExchange - memory.goalBytes} bytes**`}. ` +
+      `Servers are configured with a \`secret\` (as the SCRAM docs recommend); without it: ${memory.bytesPerExchangeWithoutSecret} bytes. ` +
       `A server only constructed holds ${memory.bytesPerConstructedServer} bytes. \`npm run mem -- --breakdown\` shows what the bytes are (see [docs/memory.md](memory.md)).`,
     '',
   )

@@ -4,6 +4,8 @@
 //   scram-node     one SCRAM-SHA-256 client exchange on node:crypto (built in, nothing to load)
 //   scram-node-webcrypto   the same with PBKDF2 through crypto.subtle (its first call's set-up included)
 //   import-empty | import-plain | import-all   import an empty module | saslkit/plain | saslkit
+//   import-plain-bundled   saslkit/plain's source bundled into one file (cold.mjs builds it): what
+//                          the package's code splitting costs at import
 // The scripted server both exchanges run against (node:crypto) is loaded before the clock starts.
 import { performance } from 'node:perf_hooks'
 import { ScramClientFloor, ScramServerFloor, scramKeysFloor } from './floors.mjs'
@@ -42,6 +44,9 @@ switch (variant) {
     break
   case 'import-all':
     await import('saslkit')
+    break
+  case 'import-plain-bundled':
+    await import(process.argv[3])
     break
   default:
     throw new Error(`cold-child: unknown variant ${variant}`)
