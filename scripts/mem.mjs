@@ -12,6 +12,7 @@
 import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { writeHeapSnapshot } from 'node:v8'
+import { analysis } from './bench/analysis.mjs'
 
 const GOAL_BYTES = 1024
 const args = process.argv.slice(2)
@@ -149,6 +150,7 @@ function markdown(r) {
     lines.push('| object kind | bytes | objects |', '| --- | ---: | ---: |')
     for (const row of r.breakdown) lines.push(`| ${row.kind.replace(/\|/g, '\\|')} | ${row.bytes.toFixed(0)} | ${row.objects.toFixed(2)} |`)
   }
+  if (!r.met) lines.push('', `Why, and what would close it: ${analysis.memory}`)
   return lines.join('\n')
 }
 
