@@ -16,7 +16,7 @@ export const median = (values) => {
 
 /** Measurement settings: full runs, and `--quick` (a smoke run that only proves every row works). */
 export const SETTINGS = {
-  full: { passes: 7, budgetMs: 80, minSamples: 8 },
+  full: { passes: 11, budgetMs: 60, minSamples: 8 },
   quick: { passes: 1, budgetMs: 2, minSamples: 1 },
 }
 
