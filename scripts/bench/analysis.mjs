@@ -11,12 +11,17 @@ const scramClientVsFloor = (hash) =>
   'On a shared machine the hand-off to the pool thread waits for a core, which is where the spread of this row comes from. Nothing in saslkit closes the rest: a faster PBKDF2 than Web Crypto\'s is only node\'s own, which a browser does not have.'
 
 const scramServer = (hash) =>
-  `The split above says most of it: the floor's own code run on saslkit's primitives reaches only about 0.2–0.3 of the floor, because noble's HMAC-${hash.slice(4)} runs at about 0.3 of node's \`createHmac\` on this machine (see the Primitives rows; the issue's goal assumed 0.52). ` +
+  `The split above says most of it: the floor's own code run on saslkit's primitives reaches only about a quarter to a third of the floor, because noble's HMAC-${hash.slice(4)} runs at about 0.2–0.3 of node's \`createHmac\` on this machine (see the Primitives rows; the issue's goal assumed 0.52). ` +
   'So 0.45 is out of reach for a server built on @noble/hashes, before any saslkit code runs. In the profile, most of the time is noble building hash objects (`<instance_members_initializer>` and `createView` of `HashMD`, `_HMAC`: every HMAC makes three or four of them, each with a 64- or 128-byte buffer and a DataView) rather than compressing. ' +
-  "saslkit's own code then runs at about 0.5–0.8 of that ceiling. The inclusive profile names where: `#recordFor` in src/mechanisms/scram.ts computes the fake record of RFC 5802 §9 (salt, StoredKey, ServerKey: three HMACs keyed with the server secret) on every login, known users included, so that unknown users cost the same. " +
+  "saslkit's own code then runs at about half of that ceiling. The inclusive profile names where: `#recordFor` in src/mechanisms/scram.ts computes the fake record of RFC 5802 §9 (salt, StoredKey, ServerKey: three HMACs keyed with the server secret) on every login, known users included, so that unknown users cost the same. " +
   'What would close the part that is saslkit\'s: (1) in `ScramServerImpl.#recordFor`, derive only the fake salt with an HMAC and take the fake StoredKey/ServerKey from it (or constants): the record is refused by `refusal` anyway, and `#answerClientFinal` still does the same work for every user — two HMACs fewer per login; ' +
   '(2) key the secret once per server options (`hmac.create(hash, secret)` kept with the options, `_cloneInto()` per login) so the fake salt costs one compression pass, not the key schedule too. ' +
   'That brings saslkit near the ceiling; reaching 0.45 of node needs an HMAC faster than noble\'s (an allocation-free SHA-2 compression over fixed buffers), which is @noble/hashes\' design, not saslkit\'s.'
+
+const peerScramSha1 =
+  'sasl-scram-sha-1 and @xmpp/sasl-scram-sha-1 (the same code; @xmpp adds base64 and its factory) run PBKDF2 as 8,192 awaited Web Crypto calls (an importKey and a sign per iteration). ' +
+  'Each costs about 20 µs here, not the 30 µs the issue measured, so these peers run at about 1/170–1/200 of native rather than 1/330: the "for scale" lines show the native floor itself under 250× them. ' +
+  "saslkit's PBKDF2 is one Web Crypto call at about 0.9 of the floor (the PBKDF2-alone row), so 250× would need saslkit faster than OpenSSL's PBKDF2. Nothing in saslkit can close it; the goal's premise does not hold on this runtime and machine."
 
 export const analysis = {
   'PLAIN client response':
@@ -29,17 +34,17 @@ export const analysis = {
     "saslkit's verify around it (`CramMd5Server.onNext`, src/mechanisms/cram-md5.ts) adds UTF-8 decoding, the regex check, `hexEncode` of the expected digest and two `utf8Encode` calls to compare hex text. " +
     'What would close it: (1) compare bytes: hex-decode the client\'s 32 digits once and `constantTimeEqual` them with the raw 16-byte digest (no hexEncode, no two TextEncoder calls); ' +
     '(2) an allocation-free resumed MD5 in `hmacMd5FromContext` — the inner and outer hashes are fixed-size finishes (one or two compressions from a saved state), which a module-level Int32Array state can do without constructing noble objects. (2) is needed for 0.5: noble\'s MD5 object costs more than the compressions.',
-  'SCRAM-SHA-1 client exchange (password, i=4096)':
-    'Against sasl-scram-sha-1 and @xmpp/sasl-scram-sha-1 (the same code; @xmpp adds base64): the "for scale" line shows the native floor itself is well under 250× these peers on this machine. ' +
-    'The peers run PBKDF2 as 8,192 awaited Web Crypto calls (an importKey and a sign per iteration); here each costs about 20 µs, not the 30 µs the issue measured, so the peer is about 0.006 of native rather than 0.003. ' +
-    'saslkit is at the floor\'s speed or close to it (its PBKDF2 is one Web Crypto call), so 250× would need saslkit faster than OpenSSL\'s PBKDF2; nothing in saslkit can close that. ' +
-    'If the floor goal is also listed as missed: ' +
-    scramClientVsFloor('SCRAM-SHA-1'),
-  'SCRAM-SHA-256 client exchange (password, i=4096)':
-    "Against pg: pg's client (pg/lib/crypto/sasl) also runs PBKDF2 in Web Crypto's `deriveBits` — the same native code as saslkit — and then five awaited Web Crypto calls for the HMACs and the digest, where saslkit makes five synchronous noble calls. " +
-    'The most saslkit can gain is those five calls, roughly 0.1–0.2 ms against a 1 ms PBKDF2, so the ratio tops out near 1.2×. 1.4× assumed pg at 0.56 of native; the "for scale" line shows pg at about 0.7 of the floor here, which caps any implementation at about 1.4× even at native speed. Nothing in saslkit closes it. ' +
-    'If the floor goal is also listed as missed: ' +
-    scramClientVsFloor('SCRAM-SHA-256'),
+  'SCRAM-SHA-1 client exchange (password, i=4096)': {
+    'sasl-scram-sha-1': peerScramSha1,
+    '@xmpp/sasl-scram-sha-1': peerScramSha1,
+    'node:crypto floor': scramClientVsFloor('SCRAM-SHA-1'),
+  },
+  'SCRAM-SHA-256 client exchange (password, i=4096)': {
+    pg:
+      "pg's client (pg/lib/crypto/sasl) also runs PBKDF2 in Web Crypto's `deriveBits` — the same native code as saslkit — and then five awaited Web Crypto calls for the HMACs and the digest, where saslkit makes five synchronous noble calls. " +
+      'The most saslkit can gain over pg is those five calls, roughly 0.1–0.2 ms against a 1 ms PBKDF2, so the ratio tops out near 1.2×. The goal assumed pg at 0.56 of native; the "for scale" line shows the native floor itself only about 1.4× pg here (pg at about 0.7 of native), so 1.4× needs saslkit at the floor\'s full speed. Nothing in saslkit closes it: its PBKDF2 already is Web Crypto\'s.',
+    'node:crypto floor': scramClientVsFloor('SCRAM-SHA-256'),
+  },
   'SCRAM-SHA-512 client exchange (password, i=4096)': scramClientVsFloor('SCRAM-SHA-512'),
   'SCRAM-SHA-1 server login (stored keys)': scramServer('SHA-1'),
   'SCRAM-SHA-256 server login (stored keys)': scramServer('SHA-256'),
@@ -51,13 +56,13 @@ export const analysis = {
     'What would close the part that is saslkit\'s: create the session lazily (in `finish()` or the `session` getter); draw the 24 random bytes in one call; feed the parts to one noble HMAC (`hmac.create(md5, key).update(a).update(b)`) and reuse the ResponseKeyNT-keyed state for both HMACs (`_cloneInto`). ' +
     'That puts saslkit near the ceiling, which the "for scale" lines put at about 1.4–1.5× httpntlm (httpntlm runs MD4 and six DES operations in JavaScript for LM/NTLMv1 responses it then discards, but its three HMAC-MD5s are node\'s); 0.8 of the floor needs an allocation-free HMAC-MD5 (as src/crypto/md4.ts is for MD4).',
   'NTLMv2 server verify step (AUTHENTICATE with MIC)':
-    "The split: the floor's verify on saslkit's primitives reaches only about a quarter of the floor (four HMAC-MD5 on noble at about 0.2–0.3 of node's each, plus RC4), so 0.6 is out of reach with noble's MD5. " +
+    "The split: the floor's verify on saslkit's primitives reaches under a third of the floor (four HMAC-MD5 on noble at about 0.2–0.3 of node's each, plus RC4), so 0.6 is out of reach with noble's MD5. " +
     "saslkit's verify then runs at about 0.6 of that ceiling. The inclusive profile: `createSession` (~25%) is computed in `#verify` (src/mechanisms/ntlm/server.ts) on every success, though only `session.wrap/unwrap` need it; `hmacMd5` with `concatBytes` of the three messages for the MIC (~600 bytes copied) and two HMACs keyed with the same ResponseKeyNT; `makeIdentity`. " +
     'What would close saslkit\'s part: a lazy session (the `session` getter), streaming the MIC\'s three messages into one HMAC instead of concatenating them, and reusing the ResponseKeyNT-keyed HMAC state for NTProofStr and SessionBaseKey. Beyond the ceiling: an allocation-free HMAC-MD5 in src/crypto.',
   'SCRAM-SHA-256 login through SMTP profile (client password, PBKDF2)':
     'This login is dominated by the client\'s PBKDF2, which saslkit and the by-hand code both run through the same Web Crypto call, so the layers\' cost is a few percent of it and the ratio mostly carries the thread hand-off noise of the shared machine (see its range). The cached-keys row below measures the layers without PBKDF2.',
   'SCRAM-SHA-256 login through SMTP profile (client cached keys, no PBKDF2)':
-    'Without PBKDF2 the login is a handful of HMACs, and the extra ratio "without the SMTP profile" splits the overhead: the SMTP profile (line parsing, base64, reply building, `smtp.client`/`smtp.server` step guards) costs the smaller part; most of the gap is inside the SCRAM client and server. ' +
+    'Without PBKDF2 the login is a handful of HMACs, and the extra ratio "without the SMTP profile" splits the overhead: the SMTP profile (line parsing, base64, reply building, `smtp.client`/`smtp.server` step guards) costs about a fifth of the time (about 0.8× of the same exchange without it); the larger part is inside the SCRAM client and server, which run at about 0.6 of the by-hand computation. ' +
     'The inclusive profile: the server\'s `#recordFor` (the fake record, three HMACs on every login, src/mechanisms/scram.ts) is about a quarter of the whole login — by hand a server needs none of it — and noble\'s HMAC object construction dominates the rest, as in the server-login rows; `makeNonce` → `getRandomValues` appears on both sides. ' +
     'What would close it: the two `#recordFor` changes of the SCRAM server-login analysis (about a quarter of the time); then the step guards of ClientBase/ServerBase and of the profile (two async functions per step each). The 10% target is tight for a login whose whole computation is a few microseconds of HMACs; with the fake-record fix the remaining overhead should be around a third.',
   'SCRAM-SHA-256 client exchange in a fresh process (load + run)':
