@@ -42,7 +42,8 @@ export interface PlainServerOptions extends ServerOptions {
 
 class PlainClient extends ClientBase {
   readonly mechanism = 'PLAIN'
-  readonly #message: Uint8Array
+  /** authzid NUL authcid NUL passwd, checked; encoded at start(), so no copy is kept to hand out. */
+  readonly #message: string
 
   constructor(options: PlainClientOptions) {
     super()
@@ -54,11 +55,13 @@ class PlainClient extends ClientBase {
     // RFC 4616 §2: authcid and passwd are 1*SAFE, and no field may hold a NUL.
     if (!fields[1] || !fields[2]) throw new SaslError('malformed-request', 'PLAIN: empty username or password')
     if (fields.some((field) => field.includes('\0'))) throw new SaslError('malformed-request', 'PLAIN: a field contains NUL')
-    this.#message = utf8Encode(fields.join('\0'))
+    this.#message = fields.join('\0')
   }
 
   protected onStart(): Uint8Array {
-    return this.#message.slice()
+    // One encode of the joined fields: the same bytes as encoding each (NUL is one byte and
+    // splits no surrogate pair), and a fresh array the caller may keep.
+    return utf8Encode(this.#message)
   }
 }
 
