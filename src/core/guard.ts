@@ -84,7 +84,7 @@ export function lazyServer<M>(mechanism: string, importModule: () => Promise<M>,
     },
     async next(response: Uint8Array | undefined) {
       server = await (loading ??= ((serverModules[mechanism] ??= importModule()) as Promise<M>).then(build, (error: unknown) => {
-        throw asSaslError(error, 'temporary-auth-failure', `${mechanism}: server code failed to load`)
+        throw asSaslError(error, 'temporary-auth-failure', `${mechanism}: server code did not load`)
       }))
       return server.next(response)
     },

@@ -3,8 +3,8 @@
  * and 64-byte blocks read as sixteen little-endian words. Each hash brings its compression.
  */
 
-/** A compression function: folds one block's sixteen words into the four-word state. */
-export type Compress = (state: number[], words: number[]) => void
+/** A compression function: folds the 64-byte block at `offset` into the four-word state. */
+export type Compress = (state: number[], view: DataView, offset: number) => void
 
 /** RFC 1320/1321 §3.3: the initial state A, B, C, D. */
 export const initialState = (): number[] => [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476]
@@ -24,12 +24,14 @@ export function digestLE(compress: Compress, data: Uint8Array, state: number[] =
   const bytes = data.length + before
   view.setUint32(padded.length - 8, bytes * 8, true)
   view.setUint32(padded.length - 4, bytes / 0x20000000, true)
-  for (let offset = 0; offset < padded.length; offset += 64) compress(state, blockWords(view, offset))
+  for (let offset = 0; offset < padded.length; offset += 64) compress(state, view, offset)
   return wordsLE(state)
 }
 
-/** The sixteen little-endian words of the block at `offset`. */
-export const blockWords = (view: DataView, offset: number): number[] => Array.from({ length: 16 }, (_, i) => view.getUint32(offset + 4 * i, true))
+/** Adds a block's result to the state (RFC 1320/1321 §3.4: A = A + AA, …). */
+export function addState(state: number[], ...words: number[]): void {
+  words.forEach((word, i) => (state[i] = (state[i]! + word) | 0))
+}
 
 /** Words as little-endian bytes. */
 export function wordsLE(words: readonly number[]): Uint8Array {

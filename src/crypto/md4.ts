@@ -4,7 +4,7 @@
  * so saslkit carries this small implementation; only the NTLM code imports it.
  */
 import { _work } from '../core/work.js'
-import { digestLE, rotl } from './md-le.js'
+import { addState, digestLE, rotl } from './md-le.js'
 
 /** RFC 1320 §3.4: the order in which rounds 2 and 3 visit the sixteen words. */
 const ROUND2 = [0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15]
@@ -13,19 +13,22 @@ const ROUND3 = [0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15]
 const SHIFTS = [3, 7, 11, 19, 3, 5, 9, 13, 3, 9, 11, 15]
 
 /** RFC 1320 §3.4: three rounds of sixteen operations. */
-function compress(state: number[], x: number[]): void {
-  let [a, b, c, d] = state as [number, number, number, number]
+function compress(state: number[], view: DataView, offset: number): void {
+  let a = state[0]!
+  let b = state[1]!
+  let c = state[2]!
+  let d = state[3]!
   for (let i = 0; i < 48; i++) {
     const round = i >> 4
     const f = round === 0 ? (b & c) | (~b & d) : round === 1 ? ((b & c) | (b & d) | (c & d)) + 0x5a827999 : (b ^ c ^ d) + 0x6ed9eba1
     const k = round === 0 ? i : round === 1 ? ROUND2[i & 15]! : ROUND3[i & 15]!
-    const t = rotl((a + f + x[k]!) | 0, SHIFTS[4 * round + (i & 3)]!)
+    const t = rotl((a + f + view.getUint32(offset + 4 * k, true)) | 0, SHIFTS[4 * round + (i & 3)]!)
     a = d
     d = c
     c = b
     b = t
   }
-  ;[a, b, c, d].forEach((v, i) => (state[i] = (state[i]! + v) | 0))
+  addState(state, a, b, c, d)
 }
 
 /** MD4 digest (16 bytes) of `data`. */

@@ -5,7 +5,7 @@
  */
 import { SaslError } from '../core/errors.js'
 import { _work } from '../core/work.js'
-import { blockWords, digestLE, initialState, wordsLE } from './md-le.js'
+import { digestLE, initialState, wordsLE } from './md-le.js'
 import { md5Compress } from './md5.js'
 
 /** Length of an HMAC-MD5 context: outer then inner MD5 state, four little-endian words each. */
@@ -18,7 +18,7 @@ function stateAfterKeyBlock(key: Uint8Array, pad: number): number[] {
   const block = new Uint8Array(BLOCK_BYTES)
   block.set(key.length > BLOCK_BYTES ? digestLE(md5Compress, key) : key)
   const state = initialState()
-  md5Compress(state, blockWords(new DataView(block.map((b) => b ^ pad).buffer), 0))
+  md5Compress(state, new DataView(block.map((b) => b ^ pad).buffer), 0)
   return state
 }
 

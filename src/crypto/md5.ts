@@ -11,7 +11,7 @@ import { concatBytes } from '../codec/bytes.js'
 import { fitsLatin1, latin1Encode } from '../codec/latin1.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { hmac } from './hmac.js'
-import { digestLE, rotl } from './md-le.js'
+import { addState, digestLE, rotl } from './md-le.js'
 
 /** RFC 1321 §3.4: T[i] = floor(4294967296 * abs(sin(i))); every value is at least 0.015 from an integer, so any IEEE sin() gets it right. */
 const T = /* @__PURE__ */ Array.from({ length: 64 }, (_, i) => (Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0)
@@ -19,19 +19,22 @@ const T = /* @__PURE__ */ Array.from({ length: 64 }, (_, i) => (Math.abs(Math.si
 const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21]
 
 /** RFC 1321 §3.4: four rounds of sixteen operations. */
-export function md5Compress(state: number[], x: number[]): void {
-  let [a, b, c, d] = state as [number, number, number, number]
+export function md5Compress(state: number[], view: DataView, offset: number): void {
+  let a = state[0]!
+  let b = state[1]!
+  let c = state[2]!
+  let d = state[3]!
   for (let i = 0; i < 64; i++) {
     const round = i >> 4
     const f = round === 0 ? (b & c) | (~b & d) : round === 1 ? (b & d) | (c & ~d) : round === 2 ? b ^ c ^ d : c ^ (b | ~d)
     const k = round === 0 ? i : round === 1 ? (5 * i + 1) & 15 : round === 2 ? (3 * i + 5) & 15 : (7 * i) & 15
-    const t = b + rotl((a + f + T[i]! + x[k]!) | 0, SHIFTS[4 * round + (i & 3)]!)
+    const t = b + rotl((a + f + T[i]! + view.getUint32(offset + 4 * k, true)) | 0, SHIFTS[4 * round + (i & 3)]!)
     a = d
     d = c
     c = b
     b = t | 0
   }
-  ;[a, b, c, d].forEach((v, i) => (state[i] = (state[i]! + v) | 0))
+  addState(state, a, b, c, d)
 }
 
 /** MD5 of `data` (16 bytes). */

@@ -140,7 +140,7 @@ export function tokenList(value: string): string[] {
 export function wireBytes(text: string, utf8: boolean, field: string): Uint8Array {
   if (utf8) return utf8Encode(text)
   // RFC 2831 §2.1.2: without the charset directive, username, realm and passwd are ISO 8859-1.
-  if (!fitsLatin1(text)) throw new SaslError('incorrect-encoding', `DIGEST-MD5: the ${field} is not ISO-8859-1 (the server takes no UTF-8)`)
+  if (!fitsLatin1(text)) throw new SaslError('incorrect-encoding', `DIGEST-MD5: the ${field} is not ISO-8859-1 and the server takes no UTF-8`)
   return latin1Encode(text)
 }
 

@@ -139,7 +139,7 @@ class DigestMd5Client extends ClientBase {
       if (this.#phase !== 'rspauth') throw malformed('unexpected data with success')
       this.#verify(additionalData)
     }
-    if (this.#phase !== 'verified') throw new SaslError('server-not-verified', 'DIGEST-MD5: the server did not send rspauth')
+    if (this.#phase !== 'verified') throw new SaslError('server-not-verified', 'DIGEST-MD5: no rspauth from the server')
   }
 
   #answer(challenge: Uint8Array): Uint8Array {
@@ -201,7 +201,7 @@ class DigestMd5Client extends ClientBase {
   #verify(message: Uint8Array): void {
     if (this.#phase !== 'rspauth') throw malformed('unexpected rspauth')
     const rspauth = collect(parseDirectives(message, MAX_CHALLENGE_BYTES), ['rspauth']).get('rspauth')?.[0]
-    if (rspauth === undefined) throw new SaslError('server-not-verified', 'DIGEST-MD5: the server did not send rspauth')
+    if (rspauth === undefined) throw new SaslError('server-not-verified', 'DIGEST-MD5: no rspauth from the server')
     if (!constantTimeEqual(utf8Encode(this.#expectedRspauth), latin1Encode(rspauth))) {
       throw new SaslError('server-not-verified', 'DIGEST-MD5: wrong rspauth')
     }
