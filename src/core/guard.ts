@@ -1,5 +1,5 @@
 import { SaslError, asSaslError } from './errors.js'
-import type { SaslClient, SaslServer, SecurityLayer } from './types.js'
+import type { SaslClient, SaslServer, SecurityLayer, ServerStep } from './types.js'
 
 /** Where an exchange is: 0 before start (a server: before the first message), 1 between steps, 2 in a step, 3 over. */
 export type Phase = 0 | 1 | 2 | 3
@@ -72,21 +72,32 @@ const serverModules: Record<string, Promise<unknown>> = {}
  * server after the first finds the module loaded. Construction stays synchronous: the
  * descriptor checks and copies the options before it calls this, and `build` makes the real
  * server from that copy. If the code cannot load (a lost connection), `next()` rejects with
- * `temporary-auth-failure`; the profiles answer that as a temporary failure.
+ * `temporary-auth-failure`; the profiles answer that as a temporary failure. A mechanism whose
+ * server has more to show (GSSAPI's `securityLayer`, NTLM's `session`) passes it through.
  */
 export function lazyServer<M>(mechanism: string, importModule: () => Promise<M>, build: (module: M) => SaslServer): SaslServer {
-  let loading: Promise<SaslServer> | undefined
-  let server: SaslServer | undefined
-  return {
-    mechanism,
-    get securityLayer() {
-      return server?.securityLayer
-    },
-    async next(response: Uint8Array | undefined) {
-      server = await (loading ??= ((serverModules[mechanism] ??= importModule()) as Promise<M>).then(build, (error: unknown) => {
-        throw asSaslError(error, 'temporary-auth-failure', `${mechanism}: server code did not load`)
-      }))
-      return server.next(response)
-    },
-  } as SaslServer
+  return new LazyServer(mechanism, async () => build(await ((serverModules[mechanism] ??= importModule()) as Promise<M>))) as SaslServer
+}
+
+/** The stand-in: a class, so that a server waiting for its first step costs a few fields. */
+class LazyServer {
+  declare readonly mechanism: string
+  #load: (() => Promise<SaslServer>) | undefined
+  /** The real server, or the promise of it while its code loads. */
+  #server: SaslServer | Promise<SaslServer> | undefined
+
+  constructor(mechanism: string, load: () => Promise<SaslServer>) {
+    this.mechanism = mechanism
+    this.#load = load
+  }
+
+  async next(response: Uint8Array | undefined): Promise<ServerStep> {
+    const server = await (this.#server ??= this.#load!().catch((error: unknown) => {
+      throw asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: server code did not load`)
+    }))
+    // The real server holds the options now: the loader and its copy of them can go.
+    this.#server = server
+    this.#load = undefined
+    return server.next(response)
+  }
 }

@@ -10,7 +10,7 @@
  */
 import { SaslError } from '../core/errors.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
-import type { Mechanism, SecurityLayer, ServerOptions } from '../core/types.js'
+import type { Mechanism, SaslServer, SecurityLayer, ServerOptions } from '../core/types.js'
 import { utf8Encode } from '../codec/utf8.js'
 import {
   LAYER_BITS,
@@ -303,6 +303,9 @@ export const gssapi: Mechanism<GssapiClientOptions, GssapiServerOptions> = {
     const offered = layers.reduce((mask: number, name: GssSecurityLayerName) => mask | LAYER_BITS[name], 0)
     const maxBuffer = checkMaxBuffer(options.maxBuffer)
     const copy = { ...options }
-    return lazyServer(MECHANISM, () => import('./gssapi-server.js'), (module) => new module.GssapiServer(copy, offered, maxBuffer))
+    let server: SaslServer | undefined
+    const lazy = lazyServer(MECHANISM, () => import('./gssapi-server.js'), (module) => (server = new module.GssapiServer(copy, offered, maxBuffer)))
+    // The negotiated layer lives on the real server.
+    return Object.defineProperty(lazy, 'securityLayer', { get: () => server?.securityLayer })
   },
 }
