@@ -12,7 +12,7 @@
 //   node scripts/size.mjs            measure, check, write docs/bundle-size.md
 //   node scripts/size.mjs --no-write measure and check only
 //   node scripts/size.mjs --no-write --only plain,scram   just those subpaths, no marker controls
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -245,8 +245,12 @@ function entryCode(target, names) {
   return picked ? `export { ${picked.join(', ')} } from ${JSON.stringify(mod.from)}\n` : `export * from ${JSON.stringify(mod.from)}\n`
 }
 
+const CEILINGS = resolve(root, 'scripts/size-ceilings.json')
+
 async function main() {
   const write = !process.argv.includes('--no-write')
+  const ceilings = existsSync(CEILINGS) ? JSON.parse(readFileSync(CEILINGS, 'utf8')) : {}
+  const measuredOver = {}
   const problems = []
   const rows = []
   const lazyRows = []
@@ -268,9 +272,19 @@ async function main() {
     const over = m.budget !== undefined && held.gzipped > m.budget
     // No bleed anywhere: neither up front nor in a chunk the subpath may load later.
     const found = bleeds(all, m.forbid ?? [])
-    if (over) problems.push(`${label}: ${held.gzipped} B gzipped, over its budget of ${m.budget} B (largest minified parts: ${held.largest.join(', ')})`)
+    // A miss that is known and recorded (scripts/size-ceilings.json) may not grow; any other
+    // overrun fails. The ceilings only ever move down (--update-ceilings after a reduction).
+    const ceiling = ceilings[label]
+    const known = over && ceiling !== undefined && held.gzipped <= ceiling
+    if (over) measuredOver[label] = held.gzipped
+    if (over && !known) {
+      problems.push(
+        `${label}: ${held.gzipped} B gzipped, over its budget of ${m.budget} B${ceiling === undefined ? '' : ` and its recorded ceiling of ${ceiling} B`} (largest minified parts: ${held.largest.join(', ')})`,
+      )
+    }
+    if (known) console.log(`known miss: ${label} ${held.gzipped} B gzipped (budget ${m.budget} B, ceiling ${ceiling} B)`)
     for (const name of found) problems.push(`${label}: contains ${name} code (bleed)`)
-    rows.push({ label, minified: held.minified, gzipped: held.gzipped, apart: held.gzippedApart, lazy: m.countLazy ? undefined : lazy.gzipped, budget: m.budget, ok: !over && found.length === 0, bleed: found, countLazy: m.countLazy, over, note: m.note })
+    rows.push({ label, minified: held.minified, gzipped: held.gzipped, apart: held.gzippedApart, lazy: m.countLazy ? undefined : lazy.gzipped, budget: m.budget, ok: !over && found.length === 0, bleed: found, countLazy: m.countLazy, over, known, ceiling, note: m.note })
     if (!m.countLazy) for (const c of chunks) lazyRows.push({ label, ...c })
   }
 
@@ -300,7 +314,8 @@ async function main() {
   }
 
   const fmt = (n) => (n === undefined ? '—' : `${(n / KB).toFixed(2)} KB`)
-  const verdict = (r) => (r.budget === undefined ? 'no budget' : r.ok ? 'ok' : r.bleed.length ? `bleed: ${r.bleed.join(', ')}` : 'OVER')
+  const verdict = (r) =>
+    r.budget === undefined ? 'no budget' : r.ok ? 'ok' : r.bleed.length ? `bleed: ${r.bleed.join(', ')}` : r.known ? `OVER (known miss, ceiling ${fmt(r.ceiling)})` : 'OVER'
   const table = [
     '| subpath | static, minified | static, gzipped | budget | | loaded lazily, gzipped |',
     '| --- | ---: | ---: | ---: | --- | ---: |',
@@ -325,8 +340,11 @@ async function main() {
       : 'Every subpath is within its budget.'
     const doc = `# Bundle sizes
 
-Written by \`npm run size\` (scripts/size.mjs); CI fails when a subpath is over its budget or
-holds code it should not. Each subpath is bundled alone for the browser with esbuild
+Written by \`npm run size\` (scripts/size.mjs); CI fails when a subpath holds code it should
+not, or is over its budget — except a known miss recorded in \`scripts/size-ceilings.json\`,
+which fails as soon as it grows past its recorded size (a ratchet: the ceilings only move
+down, \`npm run size -- --update-ceilings\` after a reduction). The misses are listed under
+"Over budget" below with what closing them would cost. Each subpath is bundled alone for the browser with esbuild
 (minified, ES2022, code splitting on, \`@noble/hashes\` included) and gzipped at level 9;
 1 KB = 1000 bytes.
 
@@ -369,6 +387,14 @@ ${controls.map((c) => `- ${c}`).join('\n')}
 `
     mkdirSync(resolve(root, 'docs'), { recursive: true })
     writeFileSync(resolve(root, 'docs/bundle-size.md'), doc)
+  }
+
+  if (process.argv.includes('--update-ceilings') && only === undefined) {
+    // Ratchet: a recorded ceiling can only go down; a new miss needs a deliberate edit.
+    const next = {}
+    for (const [label, size] of Object.entries(measuredOver)) if (ceilings[label] !== undefined) next[label] = Math.min(ceilings[label], size)
+    writeFileSync(CEILINGS, JSON.stringify(next, null, 2) + '\n')
+    console.log(`size: ceilings written (${Object.keys(next).length} known misses)`)
   }
 
   if (problems.length > 0) {
