@@ -4,7 +4,7 @@
 import { SaslError } from '../core/errors.js'
 import type { ChannelBinding } from '../core/types.js'
 import { base64Encode } from '../codec/base64.js'
-import type { HashFunction } from '../crypto/pbkdf2.js'
+import type { HashFunction } from '../crypto/scram-keys.js'
 import type { ScramServerOptions } from './scram.js'
 
 /** RFC 5802 §5.1: "a reasonable minimum" is 4096 iterations; fewer is refused. */

@@ -13,7 +13,7 @@ import { parseGs2Header, unescapeSaslname } from '../codec/gs2-parse.js'
 import { saslprepLazily } from '../codec/saslprep-ascii.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
-import { NOBLE_HASHES, SCRAM_SALT_BYTES, SHA256, digestOf, hmacOf, keysOf, saltPassword, xorBytes } from '../crypto/scram-keys.js'
+import { SCRAM_SALT_BYTES, SHA256, digestOf, hmacOf, keysOf, saltPassword, xorBytes } from '../crypto/scram-keys.js'
 import type { ScramServerOptions } from './scram.js'
 import { checkNonce, makeNonce, malformed, readAttributes, type ScramServerConfig, type ScramVariant } from './scram-common.js'
 
@@ -147,7 +147,7 @@ export class ScramServerImpl extends ServerBase {
    * user gets, so the salt, the iteration count and the timing tell a prober nothing.
    */
   async #recordFor(username: string, stored: StoredCredentials | undefined): Promise<ServerRecord> {
-    const v = NOBLE_HASHES[this.#variant.webCryptoName]
+    const v = this.#variant
     const label = (what: string) => utf8Encode(`saslkit SCRAM ${what}\u0000${username}`)
     const salt = hmacOf(SHA256, this.#secret, label('salt')).slice(0, SCRAM_SALT_BYTES)
     const fake: ServerRecord = {
@@ -173,7 +173,7 @@ export class ScramServerImpl extends ServerBase {
   }
 
   async #answerClientFinal(pending: PendingFinal, message: Uint8Array): Promise<ServerOutcome> {
-    const v = NOBLE_HASHES[this.#variant.webCryptoName]
+    const v = this.#variant
     const text = utf8Decode(message)
     // RFC 5802 §7: client-final-message = client-final-message-without-proof "," proof; p= is last.
     const proofAt = text.lastIndexOf(',p=')

@@ -23,8 +23,7 @@ import { saslprepLazily } from '../codec/saslprep-ascii.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
 import { randomBytes } from '../crypto/random.js'
-import { digestAsync, hmacAsync, type HashName } from '../crypto/pbkdf2.js'
-import { keysOfAsync, saltPassword, xorBytes } from '../crypto/scram-client-keys.js'
+import { SHA1, SHA256, SHA512, digestOf, hmacOf, keysOf, saltPassword, xorBytes, type HashFunction } from '../crypto/scram-keys.js'
 import {
   DEFAULT_MAX_ITERATIONS,
   DEFAULT_MIN_ITERATIONS,
@@ -324,13 +323,12 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     const withoutProof = `c=${base64Encode(cbindInput)},r=${nonce}`
     // RFC 5802 §3: AuthMessage := client-first-message-bare + "," + server-first-message + "," + client-final-message-without-proof
     const authMessage = utf8Encode(`${this.#clientFirstBare},${serverFirst},${withoutProof}`)
-    const name = this.#variant.webCryptoName
-    // ClientSignature := HMAC(H(ClientKey), AuthMessage), ServerSignature := HMAC(ServerKey, AuthMessage), side by side.
-    const [[clientSignature], [serverSignature]] = await Promise.all([
-      digestAsync(name, clientKey).then((storedKey) => hmacAsync(name, storedKey, authMessage)),
-      hmacAsync(name, serverKey, authMessage),
-    ])
-    const proof = xorBytes(clientKey, clientSignature!)
+    // RFC 5802 §3: ClientSignature := HMAC(StoredKey, AuthMessage) with StoredKey := H(ClientKey);
+    // ServerSignature := HMAC(ServerKey, AuthMessage). Small and synchronous (noble), unlike PBKDF2.
+    const v = this.#variant
+    const clientSignature = hmacOf(v, digestOf(v, clientKey), authMessage)
+    const serverSignature = hmacOf(v, serverKey, authMessage)
+    const proof = xorBytes(clientKey, clientSignature)
     this.#expectedServerSignature = serverSignature
     this.#phase = 'final-sent'
     return utf8Encode(`${withoutProof},p=${base64Encode(proof)}`)
@@ -358,10 +356,10 @@ class ScramClientImpl extends ClientBase implements ScramClient {
       keys = { clientKey: cached.clientKey, serverKey: cached.serverKey }
     } else if (cacheFits && cached.saltedPassword !== undefined) {
       saltedPassword = cached.saltedPassword
-      keys = await keysOfAsync(this.#variant.webCryptoName, saltedPassword)
+      keys = keysOf(this.#variant, saltedPassword)
     } else if (this.#preparedPassword !== undefined) {
       saltedPassword = await saltPassword(this.#variant, this.#preparedPassword, salt, iterations)
-      keys = await keysOfAsync(this.#variant.webCryptoName, saltedPassword)
+      keys = keysOf(this.#variant, saltedPassword)
     } else {
       throw new SaslError('credentials-expired', `${this.mechanism}: the cached keys are for another salt or iteration count; the password is needed`)
     }
@@ -429,8 +427,8 @@ function scramServerConfig(name: string, options: ScramServerOptions): ScramServ
 // ---------------------------------------------------------------------------------------------
 // Descriptors
 
-function scramMechanism(webCryptoName: HashName, outputLen: number, plus: boolean, strength: number): ScramMechanism {
-  const variant: ScramVariant = { webCryptoName, outputLen, plus, strength }
+function scramMechanism(fn: HashFunction, plus: boolean, strength: number): ScramMechanism {
+  const variant: ScramVariant = { ...fn, plus, strength }
   const name = `SCRAM-${variant.webCryptoName}${plus ? '-PLUS' : ''}`
   return {
     name,
@@ -452,7 +450,7 @@ function scramMechanism(webCryptoName: HashName, outputLen: number, plus: boolea
  * const first = await client.start() // 'n,,n=user,r=…'
  * ```
  */
-export const scramSha1: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-1', 20, false, 65)
+export const scramSha1: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA1, false, 65)
 
 /**
  * SCRAM-SHA-256 (RFC 7677). Strength 70.
@@ -466,7 +464,7 @@ export const scramSha1: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-1',
  * if (step.type === 'success') await client.finish(step.additionalData) // checks the server's v=
  * ```
  */
-export const scramSha256: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-256', 32, false, 70)
+export const scramSha256: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA256, false, 70)
 
 /**
  * SCRAM-SHA-512 (draft-melnikov-scram-sha-512). Strength 75.
@@ -476,7 +474,7 @@ export const scramSha256: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-2
  * const client = scramSha512.client({ username: 'user', password: 'pencil' })
  * ```
  */
-export const scramSha512: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-512', 64, false, 75)
+export const scramSha512: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA512, false, 75)
 
 /**
  * SCRAM-SHA-1-PLUS (RFC 5802 §6): SCRAM-SHA-1 bound to the TLS channel. Strength 90.
@@ -487,7 +485,7 @@ export const scramSha512: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-5
  * const client = scramSha1Plus.client({ username: 'user', password: 'pencil', channelBinding: channelBinding(socket, 'tls-exporter') })
  * ```
  */
-export const scramSha1Plus: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-1', 20, true, 90)
+export const scramSha1Plus: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA1, true, 90)
 
 /**
  * SCRAM-SHA-256-PLUS (RFC 7677, RFC 5802 §6): SCRAM-SHA-256 bound to the TLS channel. Strength 95.
@@ -498,7 +496,7 @@ export const scramSha1Plus: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA
  * const server = scramSha256Plus.server({ credentials, channel: { secure: true, bindings: [channelBinding(serverSocket, 'tls-exporter')] } })
  * ```
  */
-export const scramSha256Plus: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-256', 32, true, 95)
+export const scramSha256Plus: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA256, true, 95)
 
 /**
  * SCRAM-SHA-512-PLUS: SCRAM-SHA-512 bound to the TLS channel. Strength 100, the strongest.
@@ -508,4 +506,4 @@ export const scramSha256Plus: ScramMechanism = /* @__PURE__ */ scramMechanism('S
  * const client = scramSha512Plus.client({ username: 'user', password: 'pencil', channelBinding: channelBinding(socket, 'tls-server-end-point') })
  * ```
  */
-export const scramSha512Plus: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-512', 64, true, 100)
+export const scramSha512Plus: ScramMechanism = /* @__PURE__ */ scramMechanism(SHA512, true, 100)

@@ -10,10 +10,12 @@ import { A_1 } from '../../src/codec/saslprep-tables.js'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const TABLE_MARK = A_1.slice(0, 40)
 /**
- * Minified SCRAM (all six variants) up front: the client on Web Crypto, the descriptors and the
- * server stand-ins; the server, noble's fallback hashes and the SASLprep tables load lazily.
+ * Minified SCRAM (all six variants) up front: the client with noble's SHA-1/256/512 for its
+ * small HMACs and digests (PBKDF2 runs on Web Crypto), the descriptors and the server
+ * stand-ins; the server, noble's fallback PBKDF2 and the SASLprep tables load lazily.
+ * Measured 25.1 KB.
  */
-const MAX_SCRAM_BYTES = 20_000
+const MAX_SCRAM_BYTES = 26_000
 
 /** The files an ESM file in dist/ imports statically, transitively (bare specifiers excluded). */
 function staticClosure(file: string, seen = new Set<string>()): Set<string> {
