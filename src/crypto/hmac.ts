@@ -4,6 +4,7 @@
  * only ever MACs a few short messages, and the construction is a few lines. RFC 2202 and
  * RFC 4231 vectors (test/md5.test.ts, the SCRAM and OAuth 1.0a vectors) pin it down.
  */
+import type { CHash } from '@noble/hashes/utils.js'
 import { concatBytes } from '../codec/bytes.js'
 
 /** A hash function with its block length: noble's, or saslkit's MD5. */
@@ -18,4 +19,18 @@ export function hmac(hash: BlockHash, key: Uint8Array, message: Uint8Array): Uin
   block.set(key.length > block.length ? hash(key) : key)
   const pad = (byte: number): Uint8Array => block.map((b) => b ^ byte)
   return hash(concatBytes(pad(0x5c), hash(concatBytes(pad(0x36), message))))
+}
+
+/**
+ * HMAC under one key for many messages. RFC 2104 §4: the compressions of K XOR ipad and
+ * K XOR opad "can be precomputed only once", and each MAC then starts from them: it costs the
+ * compressions of its message and of the inner digest only. Over noble's streaming hashes.
+ */
+export function keyedHmac(hash: CHash, key: Uint8Array): (message: Uint8Array) => Uint8Array {
+  const block = new Uint8Array(hash.blockLen)
+  block.set(key.length > block.length ? hash(key) : key)
+  const inner = hash.create().update(block.map((b) => b ^ 0x36))
+  const outer = hash.create().update(block.map((b) => b ^ 0x5c))
+  block.fill(0)
+  return (message) => outer.clone().update(inner.clone().update(message).digest()).digest()
 }

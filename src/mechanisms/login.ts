@@ -85,7 +85,8 @@ export const login: Mechanism<LoginClientOptions, LoginServerOptions> = {
   client: (options) => new LoginClient(options),
   server: (options) => {
     requirePasswordSource(options, 'LOGIN')
-    const copy = { ...options, prompts: { username: 'Username:', password: 'Password:', ...options.prompts } }
+    // Object.assign: on V8 a spread followed by new keys gives every copy a hidden class of its own.
+    const copy = Object.assign({}, options, { prompts: { username: 'Username:', password: 'Password:', ...options.prompts } })
     return lazyServer('LOGIN', () => import('./login-server.js'), (module) => new module.LoginServer(copy))
   },
 }

@@ -76,9 +76,13 @@ export function iterationOption(value: unknown, fallback: number, what: string):
   return value
 }
 
-/** What a SCRAM server takes from its options, checked and copied at construction. */
-export interface ScramServerConfig {
-  readonly options: ScramServerOptions
+/**
+ * A SCRAM server's options, checked and copied at construction (one object per server: an
+ * in-flight exchange holds little), with what the server derives from them in place of the
+ * optional fields: the fake-salt key as bytes (shared by every server given the same secret),
+ * the default iteration count, the random source, and the channel's bindings that carry data.
+ */
+export interface ScramServerConfig extends ScramServerOptions {
   readonly bindings: readonly ChannelBinding[]
   readonly secret: Uint8Array
   readonly iterations: number

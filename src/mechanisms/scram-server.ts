@@ -13,8 +13,9 @@ import { parseGs2Header, unescapeSaslname } from '../codec/gs2-parse.js'
 import { saslprepLazily } from '../codec/saslprep-ascii.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
+import { _work } from '../core/work.js'
+import { keyedHmac } from '../crypto/hmac.js'
 import { SCRAM_SALT_BYTES, SHA256, digestOf, hmacOf, keysOf, saltPassword, xorBytes } from '../crypto/scram-keys.js'
-import type { ScramServerOptions } from './scram.js'
 import { checkNonce, makeNonce, malformed, readAttributes, type ScramServerConfig, type ScramVariant } from './scram-common.js'
 
 /** A server failure with its RFC 5802 `e=` value, sent as the failure's additional data. */
@@ -38,38 +39,46 @@ interface ServerRecord {
   readonly refusal?: string
 }
 
+/**
+ * What client-final needs, and nothing more (an in-flight exchange waits here while its client
+ * runs PBKDF2). `messages` is the GS2 header, then AuthMessage's first two parts with the comma
+ * after each; the offsets find the header's end and the nonce in it.
+ */
 interface PendingFinal {
-  readonly gs2Header: string
+  readonly messages: string
+  readonly headerEnd: number
+  readonly nonceStart: number
+  readonly nonceEnd: number
   readonly binding: ChannelBinding | undefined
-  readonly clientFirstBare: string
-  readonly serverFirst: string
-  readonly nonce: string
   readonly username: string
   readonly authzid: string
   readonly stored: StoredCredentials | undefined
-  readonly record: ServerRecord
+  readonly storedKey: Uint8Array
+  readonly serverKey: Uint8Array
+  readonly refusal: string | undefined
 }
+
+/** The fake salt's HMAC-SHA-256 keyed with each configured secret once (the secret's bytes are shared by its servers). */
+const saltKeys = /* @__PURE__ */ new WeakMap<Uint8Array, (message: Uint8Array) => Uint8Array>()
+
+/**
+ * The fake record's keys: no proof matches them (H(ClientKey) would have to be all zeros), and
+ * the record is refused anyway; one array per length, shared.
+ */
+const fakeKeys: Record<number, Uint8Array> = {}
 
 export class ScramServerImpl extends ServerBase {
   readonly mechanism: string
   readonly #variant: ScramVariant
-  readonly #options: ScramServerOptions
-  readonly #bindings: readonly ChannelBinding[]
-  readonly #secret: Uint8Array
-  readonly #iterations: number
-  readonly #random: (length: number) => Uint8Array
+  readonly #config: ScramServerConfig
   #pending: PendingFinal | undefined
 
   /** `config` is what the descriptor checked and copied at construction. */
   constructor(variant: ScramVariant, name: string, config: ScramServerConfig) {
-    super(config.options.maxMessageBytes)
+    super(config.maxMessageBytes)
     this.mechanism = name
     this.#variant = variant
-    this.#options = config.options
-    this.#bindings = config.bindings
-    this.#secret = config.secret
-    this.#iterations = config.iterations
-    this.#random = config.random
+    this.#config = config
   }
 
   protected async onNext(response: Uint8Array | undefined, first: boolean): Promise<ServerOutcome> {
@@ -100,11 +109,27 @@ export class ScramServerImpl extends ServerBase {
     const authzid = header.authzid ?? ''
     checkIdentityLength(authzid, 'authzid')
 
-    const stored = await lookupCredentials(this.#options, username, this.mechanism)
+    const config = this.#config
+    const stored = await lookupCredentials(config, username, this.mechanism)
     const record = await this.#recordFor(username, stored)
-    const nonce = clientNonce + makeNonce(this.#options.nonce, this.#random)
+    const nonce = clientNonce + makeNonce(config.nonce, config.random)
     const serverFirst = `r=${nonce},s=${base64Encode(record.salt)},i=${record.iterations}`
-    this.#pending = { gs2Header, binding, clientFirstBare, serverFirst, nonce, username, authzid, stored, record }
+    // One flat string (join, not +, which would keep the parts alive in a rope) with offsets into it.
+    const messages = [gs2Header, clientFirstBare, ',', serverFirst, ','].join('')
+    const nonceStart = gs2Header.length + clientFirstBare.length + 3 // after `,r=`
+    this.#pending = {
+      messages,
+      headerEnd: gs2Header.length,
+      nonceStart,
+      nonceEnd: nonceStart + nonce.length,
+      binding,
+      username,
+      authzid,
+      stored,
+      storedKey: record.storedKey,
+      serverKey: record.serverKey,
+      refusal: record.refusal,
+    }
     return { type: 'challenge', challenge: utf8Encode(serverFirst) }
   }
 
@@ -112,14 +137,14 @@ export class ScramServerImpl extends ServerBase {
   #checkBindingFlag(header: Gs2Header): ChannelBinding | undefined {
     if (this.#variant.plus) {
       if (header.flag !== 'p') throw refuse('not-authorized', 'a -PLUS mechanism without channel binding', 'channel-bindings-dont-match', 'channel-binding-missing')
-      if (this.#bindings.length === 0) throw refuse('not-authorized', 'no channel binding on this connection', 'channel-binding-not-supported', 'channel-binding-unavailable')
-      const binding = this.#bindings.find((b) => b.type === header.cbType)
+      if (this.#config.bindings.length === 0) throw refuse('not-authorized', 'no channel binding on this connection', 'channel-binding-not-supported', 'channel-binding-unavailable')
+      const binding = this.#config.bindings.find((b) => b.type === header.cbType)
       if (binding === undefined) throw refuse('not-authorized', 'unsupported channel-binding type', 'unsupported-channel-binding-type', 'channel-binding-type')
       return binding
     }
     if (header.flag === 'p') throw refuse('malformed-request', 'channel binding requested on a mechanism without -PLUS', 'channel-binding-not-supported')
     // RFC 5802 §6: "y" from a client while this server supports binding means -PLUS was stripped from the offer.
-    if (header.flag === 'y' && this.#bindings.length > 0) {
+    if (header.flag === 'y' && this.#config.bindings.length > 0) {
       throw refuse('not-authorized', 'downgrade: the client could bind but saw no -PLUS offer', 'server-does-support-channel-binding', 'downgrade')
     }
     return undefined
@@ -142,19 +167,24 @@ export class ScramServerImpl extends ServerBase {
   }
 
   /**
-   * The stored keys, or a fake record that no proof matches. Every user costs the same few
-   * HMACs here (the fake is always computed), and the fake salt is the one a plaintext-password
+   * The stored keys, or a fake record that no proof matches. Every user costs the same work
+   * here, one HMAC: the fake salt is always computed, and it is the salt a plaintext-password
    * user gets, so the salt, the iteration count and the timing tell a prober nothing.
    */
   async #recordFor(username: string, stored: StoredCredentials | undefined): Promise<ServerRecord> {
     const v = this.#variant
-    const label = (what: string) => utf8Encode(`saslkit SCRAM ${what}\u0000${username}`)
-    const salt = hmacOf(SHA256, this.#secret, label('salt')).slice(0, SCRAM_SALT_BYTES)
+    const { secret, iterations } = this.#config
+    let saltKey = saltKeys.get(secret)
+    if (saltKey === undefined) saltKeys.set(secret, (saltKey = keyedHmac(SHA256.hash, secret)))
+    // RFC 5802 §9: a deterministic salt for unknown users, HMAC-SHA-256(secret, label || username).
+    _work.hmac++
+    const salt = saltKey(utf8Encode(`saslkit SCRAM salt\u0000${username}`)).subarray(0, SCRAM_SALT_BYTES)
+    const fakeKey = (fakeKeys[v.outputLen] ??= new Uint8Array(v.outputLen))
     const fake: ServerRecord = {
       salt,
-      iterations: this.#iterations,
-      storedKey: hmacOf(v, this.#secret, label('stored key')),
-      serverKey: hmacOf(v, this.#secret, label('server key')),
+      iterations,
+      storedKey: fakeKey,
+      serverKey: fakeKey,
       refusal: stored === undefined ? 'unknown-user' : 'no-usable-credentials',
     }
     const keys = stored?.scram?.[v.webCryptoName]
@@ -167,9 +197,9 @@ export class ScramServerImpl extends ServerBase {
       return fake
     }
     if (password === '') return fake
-    const saltedPassword = await saltPassword(v, password, salt, this.#iterations)
+    const saltedPassword = await saltPassword(v, password, salt, iterations)
     const { clientKey, serverKey } = keysOf(v, saltedPassword)
-    return { salt, iterations: this.#iterations, storedKey: digestOf(v, clientKey), serverKey }
+    return { salt, iterations, storedKey: digestOf(v, clientKey), serverKey }
   }
 
   async #answerClientFinal(pending: PendingFinal, message: Uint8Array): Promise<ServerOutcome> {
@@ -184,27 +214,28 @@ export class ScramServerImpl extends ServerBase {
     const attributes = readAttributes(withoutProof, ['c', 'r'], ['p'])
     // RFC 5802 §6: c= is base64(gs2-header [cbind-data]): byte-exact, or the channel is not the client's.
     const cbind = base64Decode(attributes.get('c')!)
-    const expected = concatBytes(utf8Encode(pending.gs2Header), pending.binding?.data ?? new Uint8Array(0))
+    const { messages, headerEnd } = pending
+    const expected = concatBytes(utf8Encode(messages.slice(0, headerEnd)), pending.binding?.data ?? new Uint8Array(0))
     if (!constantTimeEqual(cbind, expected)) {
       throw refuse('not-authorized', 'channel binding does not match', 'channel-bindings-dont-match', 'channel-binding-mismatch')
     }
-    if (attributes.get('r') !== pending.nonce) throw malformed('nonce does not match')
+    if (attributes.get('r') !== messages.slice(pending.nonceStart, pending.nonceEnd)) throw malformed('nonce does not match')
     const proof = base64Decode(proofText)
 
-    const { record } = pending
-    const authMessage = utf8Encode(`${pending.clientFirstBare},${pending.serverFirst},${withoutProof}`)
+    // RFC 5802 §3: AuthMessage := client-first-message-bare + "," + server-first-message + "," + client-final-message-without-proof
+    const authMessage = utf8Encode(messages.slice(headerEnd) + withoutProof)
     // RFC 5802 §3: ClientKey := ClientProof XOR HMAC(StoredKey, AuthMessage); H(ClientKey) must be StoredKey.
-    const clientSignature = hmacOf(v, record.storedKey, authMessage)
+    const clientSignature = hmacOf(v, pending.storedKey, authMessage)
     const clientKey = xorBytes(proof.length === clientSignature.length ? proof : new Uint8Array(clientSignature.length), clientSignature)
-    const match = constantTimeEqual(digestOf(v, clientKey), record.storedKey) && proof.length === clientSignature.length
-    if (!match || record.refusal !== undefined) {
+    const match = constantTimeEqual(digestOf(v, clientKey), pending.storedKey) && proof.length === clientSignature.length
+    if (!match || pending.refusal !== undefined) {
       // Unknown user and wrong password: the same error, the same e=, only the log reason differs.
-      throw refuse('not-authorized', 'authentication failed', 'invalid-proof', record.refusal ?? 'wrong-password')
+      throw refuse('not-authorized', 'authentication failed', 'invalid-proof', pending.refusal ?? 'wrong-password')
     }
-    const serverSignature = hmacOf(v, record.serverKey, authMessage)
+    const serverSignature = hmacOf(v, pending.serverKey, authMessage)
     const details = pending.binding === undefined ? undefined : { channelBinding: pending.binding.type }
     return concludeAuthentication(
-      this.#options,
+      this.#config,
       this.mechanism,
       pending.username,
       pending.authzid,

@@ -402,15 +402,24 @@ class ScramClientImpl extends ClientBase implements ScramClient {
 // Server options, checked and copied when the server is made (its code loads on the first step)
 
 let processSecret: Uint8Array | undefined
+/**
+ * The bytes of the last secret configured: every server of a deployment is given the same
+ * secret, and shares this one copy instead of holding its own (the memory of in-flight
+ * exchanges, issue 13). Like the random per-process secret, it lives as long as the process.
+ */
+let configuredSecret: Uint8Array | undefined
 
 /** The fake-salt key: the configured secret, else one random secret for this process. */
 function secretBytes(secret: Uint8Array | string | undefined): Uint8Array {
-  if (typeof secret === 'string' && secret !== '') return utf8Encode(secret)
-  if (secret instanceof Uint8Array && secret.length > 0) return new Uint8Array(secret)
-  if (secret !== undefined) throw new SaslError('protocol-violation', 'SCRAM server: secret must be a non-empty string or Uint8Array')
-  processSecret ??= randomBytes(32)
-  return processSecret
+  if (secret === undefined) return (processSecret ??= randomBytes(32))
+  const bytes = typeof secret === 'string' && secret !== '' ? utf8Encode(secret) : secret instanceof Uint8Array && secret.length > 0 ? secret : undefined
+  if (bytes === undefined) throw new SaslError('protocol-violation', 'SCRAM server: secret must be a non-empty string or Uint8Array')
+  // A copy, also of a string's fresh bytes: the caller may change its array later.
+  if (configuredSecret === undefined || !constantTimeEqual(configuredSecret, bytes)) configuredSecret = new Uint8Array(bytes)
+  return configuredSecret
 }
+
+const NO_BINDINGS: readonly ChannelBinding[] = []
 
 function scramServerConfig(name: string, options: ScramServerOptions): ScramServerConfig {
   if (options.credentials === undefined) throw new SaslError('protocol-violation', `${name} server needs credentials()`)
@@ -418,10 +427,16 @@ function scramServerConfig(name: string, options: ScramServerOptions): ScramServ
   const bindings = (options.channel?.bindings ?? [])
     .filter(({ data }) => data instanceof Uint8Array && data.length > 0)
     .map(({ type, data }) => ({ type, data: new Uint8Array(data) }))
-  const secret = secretBytes(options.secret)
   const iterations = iterationOption(options.iterations, DEFAULT_MIN_ITERATIONS, 'iterations')
   if (options.nonce !== undefined) checkNonce(options.nonce, 'configured')
-  return { options: { ...options }, bindings, secret, iterations, random: options.random ?? randomBytes }
+  // Object.assign, not `{ ...options, bindings, … }`: on V8 a spread followed by new keys gives
+  // every copy a map (hidden class) of its own, a few hundred bytes per server.
+  return Object.assign({}, options, {
+    bindings: bindings.length === 0 ? NO_BINDINGS : bindings,
+    secret: secretBytes(options.secret),
+    iterations,
+    random: options.random ?? randomBytes,
+  })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -81,6 +81,7 @@ export function ntlmServerOptions(options: NtlmServerOptions): NtlmServerOptions
   // Copies of what the server reads later: the caller may reuse or change its options.
   const binding = options.channel?.bindings?.find((b) => b.type === 'tls-server-end-point')
   const channel = { secure: options.channel?.secure === true, bindings: binding === undefined ? [] : [{ type: binding.type, data: new Uint8Array(binding.data) }] }
-  const copy: NtlmServerOptions = { ...options, timestampWindowMs: window, channel }
-  return options.serverChallenge === undefined ? copy : { ...copy, serverChallenge: options.serverChallenge.slice() }
+  // Object.assign: on V8 a spread followed by new keys gives every copy a hidden class of its own.
+  const serverChallenge = options.serverChallenge?.slice()
+  return Object.assign({}, options, serverChallenge === undefined ? { timestampWindowMs: window, channel } : { timestampWindowMs: window, channel, serverChallenge })
 }
