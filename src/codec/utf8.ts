@@ -1,6 +1,13 @@
 const encoder = /* @__PURE__ */ new TextEncoder()
 
 /**
+ * Strings up to this length that are plain ASCII are encoded in JavaScript: a `TextEncoder`
+ * call costs most of a microsecond on V8 whatever the length, several times a loop over a
+ * short string (and typed arrays up to 64 bytes are cheap to allocate there).
+ */
+const SHORT = 64
+
+/**
  * UTF-8 encoding of a JS string.
  *
  * @example
@@ -9,5 +16,12 @@ const encoder = /* @__PURE__ */ new TextEncoder()
  * ```
  */
 export function utf8Encode(text: string): Uint8Array {
-  return encoder.encode(text)
+  if (text.length > SHORT) return encoder.encode(text)
+  const out = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit > 0x7f) return encoder.encode(text)
+    out[i] = unit
+  }
+  return out
 }

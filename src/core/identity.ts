@@ -6,7 +6,8 @@ export const MAX_IDENTITY_BYTES = 1024
 
 /** Refuses an over-long identity before any lookup. */
 export function checkIdentityLength(value: string, field: string): void {
-  if (utf8Encode(value).length > MAX_IDENTITY_BYTES) {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: only a long string needs encoding to tell.
+  if (value.length * 3 > MAX_IDENTITY_BYTES && utf8Encode(value).length > MAX_IDENTITY_BYTES) {
     throw new SaslError('malformed-request', `${field} exceeds ${MAX_IDENTITY_BYTES} bytes`)
   }
 }

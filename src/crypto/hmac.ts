@@ -7,18 +7,32 @@
 import type { CHash } from '@noble/hashes/utils.js'
 import { concatBytes } from '../codec/bytes.js'
 
-/** A hash function with its block length: noble's, or saslkit's MD5. */
+/** A hash function with its block length: noble's (which can also stream), or saslkit's MD5. */
 export interface BlockHash {
   (data: Uint8Array): Uint8Array
   readonly blockLen: number
+  readonly create?: CHash['create']
 }
 
 /** RFC 2104 §2: H(K XOR opad, H(K XOR ipad, text)), the key zero-padded to the block (hashed first when longer). */
 export function hmac(hash: BlockHash, key: Uint8Array, message: Uint8Array): Uint8Array {
   const block = new Uint8Array(hash.blockLen)
   block.set(key.length > block.length ? hash(key) : key)
-  const pad = (byte: number): Uint8Array => block.map((b) => b ^ byte)
-  return hash(concatBytes(pad(0x5c), hash(concatBytes(pad(0x36), message))))
+  xorInto(block, 0x36)
+  if (hash.create !== undefined) {
+    // noble streams the pad and the text through one object: no concatenated copies (a
+    // typed array over 64 bytes is a costly allocation on V8).
+    const inner = hash.create().update(block).update(message).digest()
+    xorInto(block, 0x36 ^ 0x5c)
+    return hash.create().update(block).update(inner).digest()
+  }
+  const inner = hash(concatBytes(block, message))
+  xorInto(block, 0x36 ^ 0x5c)
+  return hash(concatBytes(block, inner))
+}
+
+function xorInto(block: Uint8Array, byte: number): void {
+  for (let i = 0; i < block.length; i++) block[i]! ^= byte
 }
 
 /**
@@ -29,8 +43,10 @@ export function hmac(hash: BlockHash, key: Uint8Array, message: Uint8Array): Uin
 export function keyedHmac(hash: CHash, key: Uint8Array): (message: Uint8Array) => Uint8Array {
   const block = new Uint8Array(hash.blockLen)
   block.set(key.length > block.length ? hash(key) : key)
-  const inner = hash.create().update(block.map((b) => b ^ 0x36))
-  const outer = hash.create().update(block.map((b) => b ^ 0x5c))
+  xorInto(block, 0x36)
+  const inner = hash.create().update(block)
+  xorInto(block, 0x36 ^ 0x5c)
+  const outer = hash.create().update(block)
   block.fill(0)
   return (message) => outer.clone().update(inner.clone().update(message).digest()).digest()
 }
