@@ -25,6 +25,24 @@ describe('MD5 against @noble/hashes', () => {
   })
 })
 
+describe('MD5 and HMAC-MD5 over parts (read in place, never concatenated)', () => {
+  it('hash the concatenation, however it is split and wherever the block boundaries fall', () => {
+    const key = text('tanstaaftanstaaf')
+    for (const length of [0, 1, 55, 56, 63, 64, 65, 127, 128, 129, 300]) {
+      const data = Uint8Array.from({ length }, (_, i) => (i * 31 + length) & 255)
+      // Splits at every 37th byte and around the 64-byte blocks, with empty parts and views into a larger buffer.
+      for (const cuts of [[], [1], [37, 74], [63, 64, 64], [64], [0, 65, 128]]) {
+        const bounds = [0, ...cuts.filter((c) => c <= length), length]
+        const backing = new Uint8Array(length + 10)
+        backing.set(data, 5)
+        const parts = bounds.slice(1).map((end, i) => backing.subarray(5 + bounds[i]!, 5 + end))
+        expect(hex(md5(...parts))).toBe(hex(nobleMd5(data)))
+        expect(hex(hmacMd5(key, ...parts))).toBe(hex(hmacMd5(key, data)))
+      }
+    }
+  })
+})
+
 describe('HMAC-MD5 (RFC 2202 §2)', () => {
   for (const v of hmacVectors.vectors) {
     it(`${v.id} — ${v.source}: direct and resumed from the Dovecot context`, () => {

@@ -35,29 +35,38 @@ export abstract class ClientBase implements SaslClient {
   }
 
   start(): Promise<Uint8Array | undefined> {
-    return this.#step(0, 1, EMPTY, () => this.onStart())
+    return this.#step(0, 1, EMPTY, this.onStart)
   }
 
   next(challenge: Uint8Array): Promise<Uint8Array> {
-    return this.#step(1, 1, challenge, () => this.onNext(challenge))
+    return this.#step(1, 1, challenge, this.onNext)
   }
 
   finish(additionalData?: Uint8Array): Promise<void> {
-    return this.#step(1, 3, additionalData === undefined ? EMPTY : additionalData, () => this.onFinish(additionalData))
+    return this.#step(1, 3, additionalData ?? EMPTY, this.onFinish, additionalData)
   }
 
-  async #step<T>(from: Phase, to: Phase, argument: unknown, run: () => Promise<T> | T): Promise<T> {
-    if (this.#phase !== from) throw misuse(this.mechanism, this.#phase)
-    if (!(argument instanceof Uint8Array)) throw misuse(this.mechanism, -1)
-    this.#phase = 2
-    try {
-      const result = await run()
-      this.#phase = to
-      return result
-    } catch (error) {
+  /**
+   * Runs `hook` with `argument` (or `hookArgument`) if the exchange is at `from`, and leaves it
+   * at `to`, or over if the hook throws. Not an async function: a hook that answers at once
+   * (PLAIN's) settles the step without a second promise and its extra turn; one that awaits
+   * keeps the phase at "a step is running" until it settles.
+   */
+  #step<A, T>(from: Phase, to: Phase, argument: A, hook: (argument: A) => Promise<T> | T, hookArgument: A = argument): Promise<T> {
+    const fail = (error: unknown): Promise<never> => {
       this.#phase = 3
-      throw asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: client step failed`)
+      return Promise.reject(asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: client step failed`))
     }
+    if (this.#phase !== from || !(argument instanceof Uint8Array)) return Promise.reject(misuse(this.mechanism, this.#phase === from ? -1 : this.#phase))
+    this.#phase = 2
+    let result: Promise<T> | T
+    try {
+      result = hook.call(this, hookArgument)
+    } catch (error) {
+      return fail(error)
+    }
+    const done = (value: T): T => ((this.#phase = to), value)
+    return result instanceof Promise ? result.then(done, fail) : Promise.resolve(done(result))
   }
 }
 

@@ -5,30 +5,34 @@
  * RFC 4231 vectors (test/md5.test.ts, the SCRAM and OAuth 1.0a vectors) pin it down.
  */
 import type { CHash } from '@noble/hashes/utils.js'
-import { concatBytes } from '../codec/bytes.js'
 
-/** A hash function with its block length: noble's (which can also stream), or saslkit's MD5. */
+/** What HMAC feeds its pads and text through: noble's hash objects, or saslkit's MD5 stream. */
+export interface HashStream {
+  update(data: Uint8Array): HashStream
+  digest(): Uint8Array
+}
+
+/** A hash function with its block length and a streaming form: noble's, or saslkit's MD5. */
 export interface BlockHash {
   (data: Uint8Array): Uint8Array
   readonly blockLen: number
-  readonly create?: CHash['create']
+  create(): HashStream
 }
 
-/** RFC 2104 §2: H(K XOR opad, H(K XOR ipad, text)), the key zero-padded to the block (hashed first when longer). */
-export function hmac(hash: BlockHash, key: Uint8Array, message: Uint8Array): Uint8Array {
+/**
+ * RFC 2104 §2: H(K XOR opad, H(K XOR ipad, text)), the key zero-padded to the block (hashed
+ * first when longer), `text` the concatenation of `parts`. Pads and parts stream through the
+ * hash: no concatenated copies (a typed array over 64 bytes is a costly allocation on V8).
+ */
+export function hmac(hash: BlockHash, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   const block = new Uint8Array(hash.blockLen)
   block.set(key.length > block.length ? hash(key) : key)
   xorInto(block, 0x36)
-  if (hash.create !== undefined) {
-    // noble streams the pad and the text through one object: no concatenated copies (a
-    // typed array over 64 bytes is a costly allocation on V8).
-    const inner = hash.create().update(block).update(message).digest()
-    xorInto(block, 0x36 ^ 0x5c)
-    return hash.create().update(block).update(inner).digest()
-  }
-  const inner = hash(concatBytes(block, message))
+  const stream = hash.create().update(block)
+  for (const part of parts) stream.update(part)
+  const inner = stream.digest()
   xorInto(block, 0x36 ^ 0x5c)
-  return hash(concatBytes(block, inner))
+  return hash.create().update(block).update(inner).digest()
 }
 
 function xorInto(block: Uint8Array, byte: number): void {

@@ -12,19 +12,49 @@ export const initialState = (): number[] => [0x67452301, 0xefcdab89, 0x98badcfe,
 export const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n))
 
 /**
- * Hashes `data` from `state` (mutated), as if `before` bytes had already been absorbed (HMAC-MD5
- * resumed from a saved context starts after one block); returns the digest, A B C D little-endian.
+ * The block being filled. Hashing is synchronous and never re-entered, so one block serves
+ * every digest; it is wiped after each (it held the message's last bytes, a password's say).
  */
-export function digestLE(compress: Compress, data: Uint8Array, state: number[] = initialState(), before = 0): Uint8Array {
+const block = /* @__PURE__ */ new Uint8Array(64)
+const blockView = /* @__PURE__ */ new DataView(block.buffer)
+
+/**
+ * Hashes the concatenation of `parts` (read in place, never copied together) from `state`
+ * (mutated), as if `before` bytes had already been absorbed (HMAC-MD5 resumed from a saved
+ * context starts after one block); returns the digest, A B C D little-endian.
+ */
+export function digestLE(compress: Compress, parts: readonly Uint8Array[], state: number[] = initialState(), before = 0): Uint8Array {
+  let filled = 0
+  let bytes = before
+  for (const part of parts) {
+    bytes += part.length
+    let at = 0
+    if (filled > 0) {
+      // Complete the pending block first.
+      while (filled < 64 && at < part.length) block[filled++] = part[at++]!
+      if (filled < 64) continue
+      compress(state, blockView, 0)
+      filled = 0
+    }
+    if (part.length - at >= 64) {
+      // Whole blocks straight from the part.
+      const view = new DataView(part.buffer, part.byteOffset, part.byteLength)
+      for (; at + 64 <= part.length; at += 64) compress(state, view, at)
+    }
+    while (at < part.length) block[filled++] = part[at++]!
+  }
   // RFC 1320/1321 §3.1–3.2: 0x80, zeros to 56 mod 64, then the bit length as 64 bits little-endian.
-  const padded = new Uint8Array((((data.length + 8) >>> 6) + 1) * 64)
-  padded.set(data)
-  padded[data.length] = 0x80
-  const view = new DataView(padded.buffer)
-  const bytes = data.length + before
-  view.setUint32(padded.length - 8, bytes * 8, true)
-  view.setUint32(padded.length - 4, bytes / 0x20000000, true)
-  for (let offset = 0; offset < padded.length; offset += 64) compress(state, view, offset)
+  block[filled++] = 0x80
+  if (filled > 56) {
+    block.fill(0, filled)
+    compress(state, blockView, 0)
+    filled = 0
+  }
+  block.fill(0, filled, 56)
+  blockView.setUint32(56, bytes * 8, true)
+  blockView.setUint32(60, bytes / 0x20000000, true)
+  compress(state, blockView, 0)
+  block.fill(0)
   return wordsLE(state)
 }
 
@@ -36,7 +66,8 @@ export function addState(state: number[], ...words: number[]): void {
 /** Words as little-endian bytes. */
 export function wordsLE(words: readonly number[]): Uint8Array {
   const out = new Uint8Array(4 * words.length)
-  const view = new DataView(out.buffer)
-  words.forEach((word, i) => view.setUint32(4 * i, word, true))
+  words.forEach((word, i) => {
+    for (let k = 0; k < 4; k++) out[4 * i + k] = word >>> (8 * k)
+  })
   return out
 }

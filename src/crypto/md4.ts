@@ -34,5 +34,5 @@ function compress(state: number[], view: DataView, offset: number): void {
 /** MD4 digest (16 bytes) of `data`. */
 export function md4(data: Uint8Array): Uint8Array {
   _work.digest++
-  return digestLE(compress, data)
+  return digestLE(compress, [data])
 }

@@ -7,10 +7,9 @@
  * `{CRAM-MD5}` scheme live in md5-context.ts: only servers and registration need them.
  */
 import { _work } from '../core/work.js'
-import { concatBytes } from '../codec/bytes.js'
 import { fitsLatin1, latin1Encode } from '../codec/latin1.js'
 import { utf8Encode } from '../codec/utf8.js'
-import { hmac } from './hmac.js'
+import { hmac, type BlockHash, type HashStream } from './hmac.js'
 import { addState, digestLE, rotl } from './md-le.js'
 
 /** RFC 1321 §3.4: T[i] = floor(4294967296 * abs(sin(i))); every value is at least 0.015 from an integer, so any IEEE sin() gets it right. */
@@ -37,19 +36,32 @@ export function md5Compress(state: number[], view: DataView, offset: number): vo
   addState(state, a, b, c, d)
 }
 
-/** MD5 of `data` (16 bytes). */
-export function md5(data: Uint8Array): Uint8Array {
+/** MD5 of the concatenation of `parts` (16 bytes). */
+export function md5(...parts: Uint8Array[]): Uint8Array {
   _work.digest++
-  return digestLE(md5Compress, data)
+  return digestLE(md5Compress, parts)
 }
 
-/** MD5 with the block length HMAC needs (an HMAC counts as one HMAC, not as its digests). */
-const md5Hash = /* @__PURE__ */ Object.assign((data: Uint8Array) => digestLE(md5Compress, data), { blockLen: 64 })
+/**
+ * MD5 in the shape HMAC takes (an HMAC counts as one HMAC, not as its digests): its stream
+ * only collects the parts, which digestLE then reads in place.
+ */
+const md5Hash: BlockHash = /* @__PURE__ */ Object.assign((data: Uint8Array) => digestLE(md5Compress, [data]), {
+  blockLen: 64,
+  create: (): HashStream => {
+    const parts: Uint8Array[] = []
+    const stream: HashStream = {
+      update: (data) => (parts.push(data), stream),
+      digest: () => digestLE(md5Compress, parts),
+    }
+    return stream
+  },
+})
 
-/** HMAC-MD5 (RFC 2104) of `data` under `key` (16 bytes). */
-export function hmacMd5(key: Uint8Array, data: Uint8Array): Uint8Array {
+/** HMAC-MD5 (RFC 2104) of the concatenation of `parts` under `key` (16 bytes). */
+export function hmacMd5(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   _work.hmac++
-  return hmac(md5Hash, key, data)
+  return hmac(md5Hash, key, ...parts)
 }
 
 /**
@@ -68,5 +80,5 @@ const COLON = /* @__PURE__ */ utf8Encode(':')
  * §2.1.2.1): the `digestMd5` of StoredCredentials.
  */
 export function digestMd5Secret(username: string, realm: string, password: string): Uint8Array {
-  return md5(concatBytes(digestHashForm(username), COLON, digestHashForm(realm), COLON, digestHashForm(password)))
+  return md5(digestHashForm(username), COLON, digestHashForm(realm), COLON, digestHashForm(password))
 }

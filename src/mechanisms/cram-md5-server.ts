@@ -4,7 +4,7 @@
 import { SaslError } from '../core/errors.js'
 import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
 import type { ServerOptions, StoredCredentials } from '../core/types.js'
-import { hexEncode } from '../codec/bytes.js'
+import { hexDecode } from '../codec/bytes.js'
 import { constantTimeEqual } from '../codec/equal.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
@@ -44,8 +44,8 @@ export class CramMd5Server extends ServerBase {
     // Unknown users and users without a usable secret are checked against a dummy key, so the
     // work and the answer are the same as for a wrong password.
     const { context, usable } = secretContext(stored)
-    const expected = hexEncode(hmacMd5FromContext(context, this.#challenge))
-    const match = constantTimeEqual(utf8Encode(expected), utf8Encode(digestHex))
+    // The 16 digest bytes against the client's, decoded (its 32 digits are checked above).
+    const match = constantTimeEqual(hmacMd5FromContext(context, this.#challenge), hexDecode(digestHex))
     if (stored === undefined) return { type: 'failure', error: notAuthorized('unknown-user') }
     if (!usable) return { type: 'failure', error: notAuthorized('no-usable-credentials') }
     if (!match) return { type: 'failure', error: notAuthorized('wrong-password') }

@@ -47,15 +47,16 @@ class PlainClient extends ClientBase {
 
   constructor(options: PlainClientOptions) {
     super()
-    const prepare = options.prepare ?? ((s: string) => s)
-    if (typeof options.username !== 'string' || typeof options.password !== 'string') {
+    const { username, password, authzid = '', prepare } = options
+    if (typeof username !== 'string' || typeof password !== 'string') {
       throw new SaslError('malformed-request', 'PLAIN: username and password must be strings')
     }
-    const fields = [options.authzid ?? '', prepare(options.username), prepare(options.password)]
+    const authcid = prepare === undefined ? username : prepare(username)
+    const passwd = prepare === undefined ? password : prepare(password)
     // RFC 4616 §2: authcid and passwd are 1*SAFE, and no field may hold a NUL.
-    if (!fields[1] || !fields[2]) throw new SaslError('malformed-request', 'PLAIN: empty username or password')
-    if (fields.some((field) => field.includes('\0'))) throw new SaslError('malformed-request', 'PLAIN: a field contains NUL')
-    this.#message = fields.join('\0')
+    if (!authcid || !passwd) throw new SaslError('malformed-request', 'PLAIN: empty username or password')
+    if ((authzid + authcid + passwd).includes('\0')) throw new SaslError('malformed-request', 'PLAIN: a field contains NUL')
+    this.#message = `${authzid}\0${authcid}\0${passwd}`
   }
 
   protected onStart(): Uint8Array {

@@ -131,7 +131,9 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
   readonly #clientChallenge: Uint8Array | undefined
   readonly #exportedSessionKey: Uint8Array | undefined
   #negotiate: Uint8Array | undefined
-  #pendingSession: NtlmSession | undefined
+  /** After AUTHENTICATE: what the session keys derive from (MS-NLMP §3.4.5). */
+  #sessionKey: { readonly exportedSessionKey: Uint8Array; readonly flags: number } | undefined
+  #finished = false
   #session: NtlmSession | undefined
 
   constructor(options: NtlmClientOptions) {
@@ -169,7 +171,9 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     this.#exportedSessionKey = copyBytes(options.exportedSessionKey, 16, 'exportedSessionKey')
   }
 
+  /** MS-NLMP §3.4: derived on first use after `finish()` (most logins never seal a message), then kept. */
   get session(): NtlmSession | undefined {
+    if (this.#session === undefined && this.#finished) this.#session = createSession(this.#sessionKey!.exportedSessionKey, this.#sessionKey!.flags, 'client')
     return this.#session
   }
 
@@ -179,7 +183,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
   }
 
   protected override onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
-    if (this.#pendingSession !== undefined) throw new SaslError('malformed-request', 'NTLM: unexpected challenge')
+    if (this.#sessionKey !== undefined) throw new SaslError('malformed-request', 'NTLM: unexpected challenge')
     // MS-SMTPNTLM §3.1.5.1: a server that got no initial response answers `334 NTLM supported`
     // (taken as an empty challenge); the NEGOTIATE_MESSAGE goes out then.
     if (challenge.length === 0) return this.#negotiate!.slice()
@@ -188,8 +192,8 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
 
   protected override onFinish(additionalData: Uint8Array | undefined): void {
     super.onFinish(additionalData)
-    if (this.#pendingSession === undefined) throw new SaslError('protocol-violation', 'NTLM: finish() before AUTHENTICATE')
-    this.#session = this.#pendingSession
+    if (this.#sessionKey === undefined) throw new SaslError('protocol-violation', 'NTLM: finish() before AUTHENTICATE')
+    this.#finished = true
   }
 
   async #authenticate(challengeBytes: Uint8Array): Promise<Uint8Array> {
@@ -198,7 +202,9 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     // MS-NLMP §3.1.5.1.2: keep what both sides support; the character set the server chose.
     let flags = (challenge.flags & CLIENT_FLAGS) | REQUEST_TARGET
     flags &= challenge.flags & NEGOTIATE_UNICODE ? ~NEGOTIATE_OEM : ~NEGOTIATE_UNICODE
-    const clientChallenge = this.#clientChallenge ?? copyBytes(this.#random(8), 8, 'random(8)')!
+    // ClientChallenge and a key-exchange ExportedSessionKey from one draw (each call has a fixed cost).
+    const drawn = this.#clientChallenge === undefined || this.#exportedSessionKey === undefined ? copyBytes(this.#random(24), 24, 'random(24)')! : undefined
+    const clientChallenge = this.#clientChallenge ?? drawn!.subarray(0, 8)
     const targetInfo = challenge.targetInfo ?? []
     let lmChallengeResponse: Uint8Array
     let ntChallengeResponse: Uint8Array
@@ -230,7 +236,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     let exportedSessionKey = keyExchangeKey
     let encryptedRandomSessionKey: Uint8Array = new Uint8Array(0)
     if (flags & NEGOTIATE_KEY_EXCH) {
-      exportedSessionKey = this.#exportedSessionKey ?? copyBytes(this.#random(16), 16, 'random(16)')!
+      exportedSessionKey = this.#exportedSessionKey ?? drawn!.subarray(8)
       encryptedRandomSessionKey = rc4k(keyExchangeKey, exportedSessionKey)
     }
     const message = {
@@ -250,7 +256,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     } else {
       authenticate = encodeAuthenticate(message)
     }
-    this.#pendingSession = createSession(exportedSessionKey, flags, 'client')
+    this.#sessionKey = { exportedSessionKey, flags }
     return authenticate
   }
 

@@ -2,7 +2,7 @@
  * NTLM's cryptography (MS-NLMP §3.3, §3.4, §6): the one-way functions, NTLMv1/NTLMv2
  * responses, key exchange, the MIC, channel-binding hashes and the session keys.
  */
-import { hmacMd5 as hmacMd5Of, md5 } from '../../crypto/md5.js'
+import { hmacMd5, md5 } from '../../crypto/md5.js'
 import { SaslError } from '../../core/errors.js'
 import { _work } from '../../core/work.js'
 import type { ChannelBinding } from '../../core/types.js'
@@ -12,6 +12,7 @@ import { utf8Encode } from '../../codec/utf8.js'
 import { md4 } from '../../crypto/md4.js'
 import { rc4 } from '../../crypto/rc4.js'
 import {
+  MIC_OFFSET,
   NEGOTIATE_128,
   NEGOTIATE_56,
   NEGOTIATE_DATAGRAM,
@@ -21,8 +22,7 @@ import {
   utf16le,
 } from './messages.js'
 
-/** HMAC-MD5 of the concatenated parts. */
-export const hmacMd5 = (key: Uint8Array, ...data: Uint8Array[]): Uint8Array => hmacMd5Of(key, concatBytes(...data))
+export { hmacMd5 }
 
 /**
  * The NT hash, MS-NLMP §3.3.1 NTOWFv1: `MD4(UNICODE(password))`. It is what a server stores
@@ -95,15 +95,21 @@ export const rc4k = (key: Uint8Array, data: Uint8Array): Uint8Array => rc4(key)(
  */
 export function channelBindingsHash(binding: ChannelBinding): Uint8Array {
   if (!(binding.data instanceof Uint8Array)) throw new SaslError('protocol-violation', 'NTLM: channel binding data must be bytes')
-  const application = concatBytes(utf8Encode(`${binding.type}:`), binding.data)
+  const prefix = utf8Encode(`${binding.type}:`)
   const header = new Uint8Array(20)
-  new DataView(header.buffer).setUint32(16, application.length, true)
-  return md5(concatBytes(header, application))
+  new DataView(header.buffer).setUint32(16, prefix.length + binding.data.length, true)
+  return md5(header, prefix, binding.data)
 }
 
-/** MS-NLMP §3.1.5.1.2: MIC = HMAC_MD5(ExportedSessionKey, NEGOTIATE || CHALLENGE || AUTHENTICATE(MIC zeroed)). */
+const ZERO_MIC = /* @__PURE__ */ new Uint8Array(16)
+
+/**
+ * MS-NLMP §3.1.5.1.2: MIC = HMAC_MD5(ExportedSessionKey, NEGOTIATE || CHALLENGE ||
+ * AUTHENTICATE with the MIC field zeroed). The messages stream into the HMAC as they are.
+ */
 export function computeMic(exportedSessionKey: Uint8Array, negotiate: Uint8Array, challenge: Uint8Array, authenticate: Uint8Array): Uint8Array {
-  return hmacMd5(exportedSessionKey, negotiate, challenge, authenticate)
+  const after = MIC_OFFSET + ZERO_MIC.length
+  return hmacMd5(exportedSessionKey, negotiate, challenge, authenticate.subarray(0, MIC_OFFSET), ZERO_MIC, authenticate.subarray(after))
 }
 
 // ── session security (MS-NLMP §3.4) ──────────────────────────────────────────────────
@@ -112,14 +118,14 @@ const magic = (text: string): Uint8Array => utf8Encode(`session key to ${text} k
 
 /** MS-NLMP §3.4.5.2 SIGNKEY (extended session security only). */
 export function signKey(exportedSessionKey: Uint8Array, side: 'client' | 'server'): Uint8Array {
-  return md5(concatBytes(exportedSessionKey, magic(side === 'client' ? 'client-to-server signing' : 'server-to-client signing')))
+  return md5(exportedSessionKey, magic(side === 'client' ? 'client-to-server signing' : 'server-to-client signing'))
 }
 
 /** MS-NLMP §3.4.5.3 SEALKEY: key strength per NEGOTIATE_128/56, then the ESS or LM_KEY derivation. */
 export function sealKey(exportedSessionKey: Uint8Array, flags: number, side: 'client' | 'server'): Uint8Array {
   if (flags & NEGOTIATE_EXTENDED_SESSIONSECURITY) {
     const length = flags & NEGOTIATE_128 ? 16 : flags & NEGOTIATE_56 ? 7 : 5
-    return md5(concatBytes(exportedSessionKey.subarray(0, length), magic(side === 'client' ? 'client-to-server sealing' : 'server-to-client sealing')))
+    return md5(exportedSessionKey.subarray(0, length), magic(side === 'client' ? 'client-to-server sealing' : 'server-to-client sealing'))
   }
   if (flags & (NEGOTIATE_LM_KEY | NEGOTIATE_DATAGRAM)) {
     return flags & NEGOTIATE_56

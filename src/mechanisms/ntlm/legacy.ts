@@ -47,7 +47,7 @@ export function ntlmv1Responses(
 ) {
   const sessionBaseKey = md4(ntHashValue)
   if (essClientChallenge !== undefined) {
-    const digest = md5(concatBytes(serverChallenge, essClientChallenge)).subarray(0, 8)
+    const digest = md5(serverChallenge, essClientChallenge).subarray(0, 8)
     return { ntChallengeResponse: desl(ntHashValue, digest), lmChallengeResponse: concatBytes(essClientChallenge, new Uint8Array(16)), sessionBaseKey }
   }
   const ntChallengeResponse = desl(ntHashValue, serverChallenge)

@@ -316,7 +316,7 @@ function decodeString(bytes: Uint8Array, flags: number, field: string): string {
  * ```
  */
 export function encodeAvPairs(pairs: readonly AvPair[]): Uint8Array {
-  const w = new ByteWriter()
+  const w = new ByteWriter(pairs.reduce((n, pair) => n + 4 + pair.value.length, 4))
   for (const pair of pairs) w.u16le(pair.id).u16le(pair.value.length).bytes(pair.value)
   return w.u16le(AV_EOL).u16le(0).finish()
 }
@@ -418,19 +418,20 @@ export class MessageBuilder {
 
   finish(order?: readonly number[]): Uint8Array {
     const header = this.header.finish()
-    const view = new DataView(header.buffer)
-    const payload = new ByteWriter()
-    for (const i of order ?? this.#payload.map((_, n) => n)) {
-      const { at, data } = this.#payload[i]!
+    const fields = (order ?? this.#payload.map((_, n) => n)).map((i) => this.#payload[i]!)
+    // One array of the final size: the header, then each field where its triple points.
+    const out = new Uint8Array(fields.reduce((n, { data }) => n + data.length, header.length))
+    out.set(header)
+    const view = new DataView(out.buffer)
+    let offset = header.length
+    for (const { at, data } of fields) {
       if (data.length > 0xffff) throw malformed('field too long')
       view.setUint16(at, data.length, true)
       view.setUint16(at + 2, data.length, true)
-      view.setUint32(at + 4, header.length + payload.length, true)
-      payload.bytes(data)
+      view.setUint32(at + 4, offset, true)
+      out.set(data, offset)
+      offset += data.length
     }
-    const out = new Uint8Array(header.length + payload.length)
-    out.set(header)
-    out.set(payload.finish(), header.length)
     return out
   }
 }

@@ -9,7 +9,6 @@ import { SaslError } from '../../core/errors.js'
 import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../../core/server.js'
 import type { ChannelBinding, StoredCredentials } from '../../core/types.js'
 import { md5 } from '../../crypto/md5.js'
-import { concatBytes } from '../../codec/bytes.js'
 import { constantTimeEqual } from '../../codec/equal.js'
 import { randomBytes } from '../../crypto/random.js'
 import {
@@ -36,7 +35,6 @@ import {
   AV_NB_DOMAIN_NAME,
   AV_TARGET_NAME,
   AV_TIMESTAMP,
-  MIC_OFFSET,
   NEGOTIATE_128,
   NEGOTIATE_56,
   NEGOTIATE_ALWAYS_SIGN,
@@ -92,6 +90,8 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
   #challenge: Uint8Array | undefined
   #challengeFlags = 0
   #serverChallenge: Uint8Array | undefined
+  /** After success: what the session keys derive from, until the session is first asked for. */
+  #sessionKey: { readonly exportedSessionKey: Uint8Array; readonly flags: number } | undefined
   #session: NtlmSession | undefined
   /** The channel's tls-server-end-point binding, copied: the caller may reuse its options. */
   readonly #binding: ChannelBinding | undefined
@@ -107,7 +107,12 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
     this.#binding = options.channel?.bindings?.find((b) => b.type === 'tls-server-end-point')
   }
 
+  /** MS-NLMP §3.4: derived on first use (most logins never seal a message), then kept. */
   get session(): NtlmSession | undefined {
+    if (this.#session === undefined && this.#sessionKey !== undefined) {
+      this.#session = createSession(this.#sessionKey.exportedSessionKey, this.#sessionKey.flags, 'server')
+      this.#sessionKey = undefined
+    }
     return this.#session
   }
 
@@ -189,9 +194,7 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
     let micChecked = false
     if (avFlags(verdict.pairs) & AV_FLAG_MIC_PRESENT) {
       if (auth.mic === undefined) throw new SaslError('malformed-request', 'NTLM: MsvAvFlags announces a MIC the message lacks')
-      const zeroed = authenticateBytes.slice()
-      zeroed.fill(0, MIC_OFFSET, MIC_OFFSET + 16)
-      const expected = computeMic(exportedSessionKey, this.#negotiate!, this.#challenge!, zeroed)
+      const expected = computeMic(exportedSessionKey, this.#negotiate!, this.#challenge!, authenticateBytes)
       if (!constantTimeEqual(expected, auth.mic)) return { type: 'failure', error: notAuthorized('mic-mismatch') }
       micChecked = true
     }
@@ -218,7 +221,7 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
       ...(targetName === undefined ? {} : { targetName }),
     }
     const step = await concludeAuthentication(this.#options, this.mechanism, auth.userName, '', stored, details, { exportedSessionKey })
-    if (step.type === 'success') this.#session = createSession(exportedSessionKey, flags, 'server')
+    if (step.type === 'success') this.#sessionKey = { exportedSessionKey, flags }
     return step
   }
 
@@ -242,7 +245,7 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
     if (kind === 'LM') {
       ok = secret.lmHash !== undefined && constantTimeEqual(desl(secret.lmHash, serverChallenge), lm)
     } else {
-      const data = ess ? md5(concatBytes(serverChallenge, lm.subarray(0, 8))).subarray(0, 8) : serverChallenge
+      const data = ess ? md5(serverChallenge, lm.subarray(0, 8)).subarray(0, 8) : serverChallenge
       ok = constantTimeEqual(desl(secret.ntHash, data), auth.ntChallengeResponse)
     }
     if (!ok) return { ok: false, reason: 'wrong-password' }
