@@ -53,6 +53,9 @@ class LoginClient extends ClientBase {
   constructor(options: LoginClientOptions) {
     super()
     const prepare = options.prepare ?? ((s: string) => s)
+    if (typeof options.username !== 'string' || typeof options.password !== 'string') {
+      throw new SaslError('malformed-request', 'LOGIN: username and password must be strings')
+    }
     const username = prepare(options.username)
     const password = prepare(options.password)
     if (username === '' || password === '') throw new SaslError('malformed-request', 'LOGIN: empty username or password')

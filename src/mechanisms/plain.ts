@@ -57,6 +57,9 @@ class PlainClient extends ClientBase {
     super()
     const prepare = options.prepare ?? ((s: string) => s)
     const authzid = options.authzid ?? ''
+    if (typeof options.username !== 'string' || typeof options.password !== 'string') {
+      throw new SaslError('malformed-request', 'PLAIN: username and password must be strings')
+    }
     const username = prepare(options.username)
     const password = prepare(options.password)
     // RFC 4616 §2: authcid and passwd are 1*SAFE, and no field may hold a NUL.

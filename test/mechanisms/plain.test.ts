@@ -112,6 +112,7 @@ describe('PLAIN negative cases', () => {
     await rejectsWithCode(() => plain.client({ username: 'a', password: '' }), 'malformed-request')
     await rejectsWithCode(() => plain.client({ username: '', password: 'x' }), 'malformed-request')
     await rejectsWithCode(() => plain.client({ username: 'a', password: 'x', authzid: 'z\0' }), 'malformed-request')
+    await rejectsWithCode(() => plain.client({ username: 'a' } as never), 'malformed-request')
   })
 
   it('client refuses a challenge after its response', async () => {
