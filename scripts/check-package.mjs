@@ -8,7 +8,7 @@
 //     for node16 from CJS, node16 from ESM and bundler, with no problem.
 //  4. The packed tarball installed into a temp project (offline: @noble/hashes comes from a
 //     tarball of the installed copy) imports every subpath from ESM and requires it from CJS,
-//     and authenticates PLAIN through each.
+//     authenticates PLAIN and SCRAM-SHA-256 through each, and runs every "bin" command.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -158,6 +158,13 @@ ${login}
     else console.log(run.stdout.trim())
   }
   if (!existsSync(join(project, 'node_modules/saslkit/dist/index.js'))) fail('smoke: the tarball did not install')
+  // Every command in package.json "bin", installed as npm links it (shebang, executable bit).
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  for (const command of Object.keys(pkg.bin ?? {})) {
+    const run = spawnSync(join(project, 'node_modules/.bin', command), ['--version'], { cwd: project, encoding: 'utf8' })
+    if (run.status !== 0 || run.stdout.trim() !== pkg.version) fail(`smoke: \`${command} --version\` from the tarball: exit ${run.status}, ${run.stdout}${run.stderr}${run.error ?? ''}`)
+    else console.log(`bin ${command} --version: ${run.stdout.trim()}`)
+  }
 } catch (error) {
   fail(`smoke: ${error.message}\n${error.stderr ?? ''}`)
 } finally {
