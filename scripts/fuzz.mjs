@@ -1,20 +1,24 @@
 #!/usr/bin/env node
-// `npm run fuzz [seconds]`: runs the hostile-input properties over and over with fresh
-// random seeds and many more runs each, until the time is up (default 60 s). A failure stops
-// it with fast-check's seed and counterexample: add that input to
+// `npm run fuzz [seconds]`: runs the hostile-input properties (test/hostile: every decoder,
+// every client and server state machine, every profile; test/node/cli-hostile: the CLI's
+// decoders) over and over with fresh random seeds
+// and many more runs each, until the time is up (default 60 s). Each property stops at the
+// deadline (FUZZ_DEADLINE, read by test/helpers/hostile.ts), so a round never runs far past
+// it. A failure stops the fuzzer with fast-check's seed and counterexample: add that input to
 // test/hostile/regressions.test.ts so it stays fixed.
 import { spawnSync } from 'node:child_process'
 
 const seconds = Number(process.argv[2] ?? process.env.FUZZ_SECONDS ?? 60)
 const runs = process.env.FUZZ_RUNS ?? '1500'
-const deadline = Date.now() + seconds * 1000
+const started = Date.now()
+const deadline = started + seconds * 1000
 let rounds = 0
 while (Date.now() < deadline) {
   rounds++
-  const result = spawnSync('npx', ['vitest', 'run', 'test/hostile', '--reporter=dot'], {
+  const result = spawnSync('npx', ['vitest', 'run', 'test/hostile', 'test/node/cli-hostile', '--reporter=dot', `--testTimeout=${seconds * 1000 + 60_000}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
-    env: { ...process.env, FUZZ_RUNS: runs },
+    env: { ...process.env, FUZZ_RUNS: runs, FUZZ_DEADLINE: String(deadline) },
   })
   if (result.status !== 0) {
     process.stdout.write(result.stdout)
@@ -23,4 +27,5 @@ while (Date.now() < deadline) {
     process.exit(1)
   }
 }
-console.log(`fuzz: ${rounds} rounds of ${runs} runs per property, ${seconds} s, no failure`)
+const elapsed = Math.round((Date.now() - started) / 1000)
+console.log(`fuzz: ${rounds} round(s) of up to ${runs} runs per property in ${elapsed} s (budget ${seconds} s), no failure`)

@@ -2,7 +2,8 @@
 // Fails when a mechanism compares secret-bearing values with ===/!== (or ==/!=) instead of
 // constantTimeEqual: any operand typed Uint8Array, a hexEncode/base64Encode result, or a
 // string named like a proof, digest, MIC, signature, key or hash. With --list it also prints
-// every constantTimeEqual call site (the review note of docs/security.md).
+// every constantTimeEqual call site, with the function it is in; --json prints them as JSON
+// (scripts/security-doc.mjs writes them into the review note of docs/security.md).
 import ts from 'typescript'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -46,6 +47,18 @@ function isSecretString(node) {
   return ENCODER_CALL.test(text) || (SECRET_NAME.test(text) && !/\.length$|\.type$|\.name$/.test(text))
 }
 
+/** The function a node is in: `Class.method`, `function`, or the variable an arrow function is assigned to. */
+function scopeOf(node) {
+  const names = []
+  for (let at = node.parent; at !== undefined; at = at.parent) {
+    if ((ts.isFunctionDeclaration(at) || ts.isMethodDeclaration(at) || ts.isGetAccessorDeclaration(at) || ts.isPropertyDeclaration(at)) && at.name !== undefined) names.unshift(at.name.getText())
+    else if (ts.isConstructorDeclaration(at)) names.unshift('constructor')
+    else if ((ts.isArrowFunction(at) || ts.isFunctionExpression(at)) && at.parent !== undefined && ts.isVariableDeclaration(at.parent)) names.unshift(at.parent.name.getText())
+    else if (ts.isClassDeclaration(at) && at.name !== undefined) names.unshift(at.name.getText())
+  }
+  return names.join('.') || '(module)'
+}
+
 for (const file of files) {
   const source = program.getSourceFile(file)
   const visit = (node) => {
@@ -62,16 +75,21 @@ for (const file of files) {
     }
     if (ts.isCallExpression(node) && node.expression.getText() === 'constantTimeEqual') {
       const { line } = source.getLineAndCharacterOfPosition(node.getStart())
-      comparisons.push(`${relative(root, file)}:${line + 1}: ${node.getText().replace(/\s+/g, ' ')}`)
+      comparisons.push({ file: relative(root, file), line: line + 1, scope: scopeOf(node), call: node.getText().replace(/\s+/g, ' ') })
     }
     ts.forEachChild(node, visit)
   }
   visit(source)
 }
 
+comparisons.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line))
+if (process.argv.includes('--json')) {
+  console.log(JSON.stringify({ comparisons, problems }, null, 2))
+  process.exit(problems.length > 0 ? 1 : 0)
+}
 if (process.argv.includes('--list')) {
   console.log(`constantTimeEqual call sites (${comparisons.length}):`)
-  for (const c of comparisons) console.log(`  ${c}`)
+  for (const c of comparisons) console.log(`  ${c.file}:${c.line} (${c.scope}): ${c.call}`)
 }
 if (problems.length > 0) {
   console.error(`lint-ct: ${problems.length} non-constant-time comparison(s) of secret-bearing values:`)

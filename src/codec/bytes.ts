@@ -1,4 +1,5 @@
 import { SaslError } from '../core/errors.js'
+import { _work } from '../core/work.js'
 
 /**
  * Compares two byte strings in time that depends only on their lengths, never on where
@@ -10,6 +11,7 @@ import { SaslError } from '../core/errors.js'
  * ```
  */
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  _work.compare++
   const n = Math.max(a.length, b.length)
   let diff = a.length ^ b.length
   for (let i = 0; i < n; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0)

@@ -3,6 +3,7 @@
  * DESL (MS-NLMP 6: DES(K, D) with a 7-byte key). Only the NTLM code imports it. Written
  * for size, not speed: NTLM runs a handful of blocks per authentication.
  */
+import { _work } from '../core/work.js'
 
 /** FIPS 46-3 tables, each entry a 1-based bit number stored as a character code offset by 48. */
 const table = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0) - 48)
@@ -38,6 +39,7 @@ const E = /* @__PURE__ */ Array.from({ length: 48 }, (_, i) => ((4 * ((i / 6) | 
  * ```
  */
 export function desEncryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
+  _work.cipher++
   // FIPS 46-3 key schedule: PC-1 splits 56 bits into C and D, rotated left per round, then PC-2.
   const cd = permute(bitsOf(key), PC1)
   let c = cd.slice(0, 28)

@@ -4,6 +4,8 @@
  * so saslkit carries this small implementation; only the NTLM code imports it.
  */
 
+import { _work } from '../core/work.js'
+
 const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n))
 
 /** RFC 1320 §3.4: the order in which rounds 2 and 3 visit the sixteen words. */
@@ -14,6 +16,7 @@ const SHIFTS = [3, 7, 11, 19, 3, 5, 9, 13, 3, 9, 11, 15]
 
 /** MD4 digest (16 bytes) of `data`. */
 export function md4(data: Uint8Array): Uint8Array {
+  _work.digest++
   // RFC 1320 §3.1–3.2: pad with 0x80, zeros to 56 mod 64, then the bit length (64-bit LE).
   const blocks = ((data.length + 8) >>> 6) + 1
   const padded = new Uint8Array(blocks * 64)

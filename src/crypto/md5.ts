@@ -6,6 +6,7 @@
 import { hmac } from '@noble/hashes/hmac.js'
 import { _MD5, md5 as nobleMd5 } from '@noble/hashes/legacy.js'
 import { SaslError } from '../core/errors.js'
+import { _work } from '../core/work.js'
 import { concatBytes } from '../codec/bytes.js'
 import { fitsLatin1, latin1Encode } from '../codec/latin1.js'
 import { utf8Encode } from '../codec/utf8.js'
@@ -17,11 +18,13 @@ const BLOCK_BYTES = 64
 
 /** MD5 of `data` (16 bytes). */
 export function md5(data: Uint8Array): Uint8Array {
+  _work.digest++
   return nobleMd5(data)
 }
 
 /** HMAC-MD5 (RFC 2104) of `data` under `key` (16 bytes). */
 export function hmacMd5(key: Uint8Array, data: Uint8Array): Uint8Array {
+  _work.hmac++
   return hmac(nobleMd5, key, data)
 }
 
@@ -55,6 +58,7 @@ function paddedKeyBlock(key: Uint8Array, pad: number): Uint8Array {
  * inner state (after key XOR ipad) A, B, C, D, each word little-endian.
  */
 export function hmacMd5Context(key: Uint8Array): Uint8Array {
+  _work.digest++
   const outer = new ResumableMd5().update(paddedKeyBlock(key, 0x5c)).chainingValue()
   const inner = new ResumableMd5().update(paddedKeyBlock(key, 0x36)).chainingValue()
   const context = new Uint8Array(HMAC_MD5_CONTEXT_BYTES)
@@ -65,6 +69,7 @@ export function hmacMd5Context(key: Uint8Array): Uint8Array {
 
 /** HMAC-MD5 of `data`, resumed from a 32-byte context made by {@link hmacMd5Context}. */
 export function hmacMd5FromContext(context: Uint8Array, data: Uint8Array): Uint8Array {
+  _work.hmac++
   if (context.length !== HMAC_MD5_CONTEXT_BYTES) throw new SaslError('malformed-request', 'HMAC-MD5 context must be 32 bytes')
   const view = new DataView(context.buffer, context.byteOffset, context.byteLength)
   const word = (i: number): number => view.getUint32(4 * i, true)

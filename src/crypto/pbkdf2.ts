@@ -7,6 +7,7 @@
  */
 import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js'
 import type { CHash } from '@noble/hashes/utils.js'
+import { _work } from '../core/work.js'
 
 /** A hash function in both forms: noble's, and its Web Crypto algorithm name. */
 export interface HashFunction {
@@ -53,6 +54,7 @@ export async function pbkdf2(
   dkLen: number = fn.hash.outputLen,
 ): Promise<Uint8Array> {
   runs++
+  _work.pbkdf2++
   const subtle = forceNoble ? undefined : globalThis.crypto?.subtle
   if (subtle !== undefined) {
     try {

@@ -3,12 +3,14 @@
  * (MS-NLMP 3.1.5.1.2: EncryptedRandomSessionKey = RC4K(KeyExchangeKey, ExportedSessionKey))
  * and for its sealing handles, which keep their state across messages.
  */
+import { _work } from '../core/work.js'
 
 /** A keyed RC4 stream: each call continues where the last one stopped. */
 export type Rc4Stream = (data: Uint8Array) => Uint8Array
 
 /** Starts an RC4 stream keyed with `key` (1 to 256 bytes). */
 export function rc4(key: Uint8Array): Rc4Stream {
+  _work.cipher++
   const s = new Uint8Array(256)
   for (let i = 0; i < 256; i++) s[i] = i
   for (let i = 0, j = 0; i < 256; i++) {

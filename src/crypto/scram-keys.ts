@@ -8,6 +8,7 @@ import { sha1 } from '@noble/hashes/legacy.js'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
 import { pbkdf2, type HashFunction } from './pbkdf2.js'
 import { utf8Encode } from '../codec/utf8.js'
+import { _work } from '../core/work.js'
 
 /** SHA-1 (RFC 5802). */
 export const SHA1: HashFunction = { hash: sha1, webCryptoName: 'SHA-1' }
@@ -24,11 +25,13 @@ const SERVER_KEY = /* @__PURE__ */ utf8Encode('Server Key')
 
 /** HMAC(key, message) with the mechanism's hash. */
 export function hmacOf(fn: HashFunction, key: Uint8Array, message: Uint8Array): Uint8Array {
+  _work.hmac++
   return hmac(fn.hash, key, message)
 }
 
 /** H(message). */
 export function digestOf(fn: HashFunction, message: Uint8Array): Uint8Array {
+  _work.digest++
   return fn.hash(message)
 }
 

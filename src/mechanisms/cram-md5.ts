@@ -118,21 +118,26 @@ class CramMd5Server extends ServerBase {
     const stored = await lookupCredentials(this.#options, authcid, this.mechanism)
     // Unknown users and users without a usable secret are checked against a dummy key, so the
     // work and the answer are the same as for a wrong password.
-    const context = secretContext(stored)
-    const expected = hexEncode(hmacMd5FromContext(context ?? hmacMd5Context(DUMMY_CONTEXT_KEY), this.#challenge))
+    const { context, usable } = secretContext(stored)
+    const expected = hexEncode(hmacMd5FromContext(context, this.#challenge))
     const match = constantTimeEqual(utf8Encode(expected), utf8Encode(digestHex))
     if (stored === undefined) return { type: 'failure', error: notAuthorized('unknown-user') }
-    if (context === undefined) return { type: 'failure', error: notAuthorized('no-usable-credentials') }
+    if (!usable) return { type: 'failure', error: notAuthorized('no-usable-credentials') }
     if (!match) return { type: 'failure', error: notAuthorized('wrong-password') }
     return concludeAuthentication(this.#options, this.mechanism, authcid, '', stored)
   }
 }
 
-/** The HMAC-MD5 context to verify with: from the plaintext password, else the stored one. */
-function secretContext(stored: StoredCredentials | undefined): Uint8Array | undefined {
-  if (stored?.password !== undefined) return hmacMd5Context(utf8Encode(stored.password))
-  if (stored?.cramMd5 instanceof Uint8Array && stored.cramMd5.length === HMAC_MD5_CONTEXT_BYTES) return stored.cramMd5
-  return undefined
+/**
+ * The HMAC-MD5 context to verify with: from the plaintext password, else the stored one, else
+ * a dummy. The context of a password (the stored one, or the dummy) is computed on every
+ * attempt, so that every storage form and an unknown user cost the same work.
+ */
+function secretContext(stored: StoredCredentials | undefined): { context: Uint8Array; usable: boolean } {
+  const derived = hmacMd5Context(stored?.password === undefined ? DUMMY_CONTEXT_KEY : utf8Encode(stored.password))
+  if (stored?.password !== undefined) return { context: derived, usable: true }
+  if (stored?.cramMd5 instanceof Uint8Array && stored.cramMd5.length === HMAC_MD5_CONTEXT_BYTES) return { context: stored.cramMd5, usable: true }
+  return { context: derived, usable: false }
 }
 
 /** RFC 2195 §2: `<random.timestamp@hostname>`, a fresh random part for every exchange. */

@@ -473,9 +473,9 @@ class DigestMd5Server extends ServerBase {
     // A realm the server did not offer is treated as an unknown user: same work, same answer.
     const realmOffered = this.#realms.length === 0 || this.#realms.includes(received.realm)
     const stored = realmOffered ? await lookupCredentials(this.#options, received.username, this.mechanism, received.realm) : undefined
-    const secret = storedSecret(stored, received.username, received.realm)
+    const { secret, usable } = storedSecret(stored, received.username, received.realm)
     const inputs: DigestInputs = {
-      secret: secret ?? digestMd5Secret(received.username, received.realm, DUMMY_PASSWORD),
+      secret,
       nonce: latin1Encode(received.nonce),
       cnonce: latin1Encode(received.cnonce),
       authzid: utf8Encode(received.authzid),
@@ -484,7 +484,7 @@ class DigestMd5Server extends ServerBase {
     const match = constantTimeEqual(utf8Encode(responseValue(inputs, 'AUTHENTICATE')), utf8Encode(received.response))
     if (!realmOffered) return { type: 'failure', error: notAuthorized('realm-not-offered') }
     if (stored === undefined) return { type: 'failure', error: notAuthorized('unknown-user') }
-    if (secret === undefined) return { type: 'failure', error: notAuthorized('no-usable-credentials') }
+    if (!usable) return { type: 'failure', error: notAuthorized('no-usable-credentials') }
     if (!match) return { type: 'failure', error: notAuthorized('wrong-password') }
     // RFC 2831 §2.1.3: prove the server knows the secret too.
     const rspauth = utf8Encode(`rspauth=${responseValue(inputs, '')}`)
@@ -514,11 +514,16 @@ class DigestMd5Server extends ServerBase {
   }
 }
 
-/** H(username:realm:passwd) from the plaintext password, else the stored digestMd5. */
-function storedSecret(stored: StoredCredentials | undefined, username: string, realm: string): Uint8Array | undefined {
-  if (stored?.password !== undefined) return digestMd5Secret(username, realm, stored.password)
-  if (stored?.digestMd5 instanceof Uint8Array && stored.digestMd5.length === 16) return stored.digestMd5
-  return undefined
+/**
+ * H(username:realm:passwd) from the plaintext password, else the stored digestMd5, else from a
+ * dummy password. H() of a password (the stored one, or the dummy) is computed on every
+ * attempt, so that every storage form and an unknown user cost the same work.
+ */
+function storedSecret(stored: StoredCredentials | undefined, username: string, realm: string): { secret: Uint8Array; usable: boolean } {
+  const derived = digestMd5Secret(username, realm, stored?.password ?? DUMMY_PASSWORD)
+  if (stored?.password !== undefined) return { secret: derived, usable: true }
+  if (stored?.digestMd5 instanceof Uint8Array && stored.digestMd5.length === 16) return { secret: stored.digestMd5, usable: true }
+  return { secret: derived, usable: false }
 }
 
 /**

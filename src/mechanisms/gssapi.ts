@@ -459,6 +459,19 @@ class GssapiServer extends ServerBase {
   }
 
   protected async onNext(response: Uint8Array | undefined): Promise<ServerOutcome> {
+    // Once the exchange is over, the security context (its session key) is kept only by a
+    // negotiated security layer: a failed exchange, or one without a layer, lets it go.
+    try {
+      const outcome = await this.#step(response)
+      if (outcome.type !== 'challenge' && this.securityLayer === undefined) this.#acceptor = undefined
+      return outcome
+    } catch (error) {
+      this.#acceptor = undefined
+      throw error
+    }
+  }
+
+  async #step(response: Uint8Array | undefined): Promise<ServerOutcome> {
     // No initial response: RFC 4422 §5 — send an empty challenge and wait for the token.
     if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
     switch (this.#phase) {

@@ -536,7 +536,11 @@ class ScramServerImpl extends ServerBase {
     // No initial response: RFC 4422 §5, send an empty challenge and wait for client-first.
     if (first && response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
     try {
-      return this.#pending === undefined ? await this.#answerClientFirst(response!) : await this.#answerClientFinal(this.#pending, response!)
+      const pending = this.#pending
+      if (pending === undefined) return await this.#answerClientFirst(response!)
+      // client-final ends the exchange either way: the stored keys and credentials go now.
+      this.#pending = undefined
+      return await this.#answerClientFinal(pending, response!)
     } catch (error) {
       if (!(error instanceof SaslError)) throw error
       // RFC 5802 §7: the failure carries server-error = "e=" server-error-value.

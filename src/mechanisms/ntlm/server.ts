@@ -7,8 +7,7 @@
 import { SaslError } from '../../core/errors.js'
 import { ServerBase, type ServerOutcome } from '../../core/guard.js'
 import { checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../../core/server.js'
-import type { SaslServer, ServerOptions, StoredCredentials } from '../../core/types.js'
-import { md5 } from '@noble/hashes/legacy.js'
+import type { ChannelBinding, SaslServer, ServerOptions, StoredCredentials } from '../../core/types.js'
 import { concatBytes, constantTimeEqual } from '../../codec/bytes.js'
 import { randomBytes } from '../../crypto/random.js'
 import {
@@ -20,6 +19,7 @@ import {
   desl,
   keyExchangeKeyV1,
   lmHash,
+  md5,
   ntHash,
   ntlmv2Response,
   ntowfv2,
@@ -157,6 +157,8 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
   #challengeFlags = 0
   #serverChallenge: Uint8Array | undefined
   #session: NtlmSession | undefined
+  /** The channel's tls-server-end-point binding, copied: the caller may reuse its options. */
+  readonly #binding: ChannelBinding | undefined
 
   constructor(options: NtlmServerOptions) {
     super(options.maxMessageBytes)
@@ -170,6 +172,8 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
     this.#random = options.random ?? randomBytes
     this.#now = options.now ?? (() => new Date())
     this.#window = window
+    const binding = options.channel?.bindings?.find((b) => b.type === 'tls-server-end-point')
+    this.#binding = binding === undefined ? undefined : { type: binding.type, data: new Uint8Array(binding.data) }
   }
 
   get session(): NtlmSession | undefined {
@@ -261,7 +265,7 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
       micChecked = true
     }
     let channelBindingsChecked = false
-    const binding = this.#options.channel?.bindings?.find((b) => b.type === 'tls-server-end-point')
+    const binding = this.#binding
     if (binding !== undefined) {
       const sent = avValue(verdict.pairs, AV_CHANNEL_BINDINGS)
       if (sent === undefined || sent.every((b) => b === 0)) {
@@ -324,10 +328,17 @@ interface StoredSecret {
   readonly usable: boolean
 }
 
+/**
+ * The NT hash to verify with: the stored one, else from the plaintext password, else from a
+ * dummy. The NT hash of a password (the stored one, or the dummy) is computed on every
+ * attempt, so that every storage form and an unknown user cost the same work.
+ */
 function storedSecret(stored: StoredCredentials | undefined): StoredSecret {
+  const plaintext = typeof stored?.password === 'string' ? stored.password : undefined
+  const derived = ntHash(plaintext ?? DUMMY_PASSWORD)
   if (stored?.ntHash instanceof Uint8Array && stored.ntHash.length === 16) return { ntHash: stored.ntHash, lmHash: undefined, usable: true }
-  if (typeof stored?.password === 'string') return { ntHash: ntHash(stored.password), lmHash: lmHash(stored.password), usable: true }
-  return { ntHash: ntHash(DUMMY_PASSWORD), lmHash: undefined, usable: false }
+  if (plaintext !== undefined) return { ntHash: derived, lmHash: lmHash(plaintext), usable: true }
+  return { ntHash: derived, lmHash: undefined, usable: false }
 }
 
 /** Builds an NTLM server (see {@link NtlmServerOptions}). */
