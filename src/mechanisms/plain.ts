@@ -14,7 +14,6 @@ import {
   requirePasswordSource,
 } from '../core/server.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
-import { concatBytes } from '../codec/bytes.js'
 import { utf8Decode, utf8Encode } from '../codec/utf8.js'
 
 /**
@@ -47,11 +46,10 @@ export interface PlainServerOptions extends ServerOptions {
   readonly prepare?: (value: string) => string
 }
 
-const NUL = new Uint8Array([0])
-
 class PlainClient extends ClientBase {
   readonly mechanism = 'PLAIN'
-  readonly #message: Uint8Array
+  /** authzid NUL authcid NUL passwd, checked; encoded at start(), so no copy is kept to hand out. */
+  readonly #message: string
 
   constructor(options: PlainClientOptions) {
     super()
@@ -67,11 +65,13 @@ class PlainClient extends ClientBase {
     if ([authzid, username, password].some((field) => field.includes('\0'))) {
       throw new SaslError('malformed-request', 'PLAIN: a field contains NUL')
     }
-    this.#message = concatBytes(utf8Encode(authzid), NUL, utf8Encode(username), NUL, utf8Encode(password))
+    this.#message = `${authzid}\0${username}\0${password}`
   }
 
   protected onStart(): Uint8Array {
-    return this.#message.slice()
+    // One encode of the joined fields: the same bytes as encoding each (NUL is one byte and
+    // splits no surrogate pair), and a fresh array the caller may keep.
+    return utf8Encode(this.#message)
   }
 
   protected onNext(): never {
