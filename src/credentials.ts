@@ -6,13 +6,14 @@
 import { SaslError } from './core/errors.js'
 import type { ScramStoredKeys, StoredCredentials } from './core/types.js'
 import { base64Decode, base64Encode } from './codec/base64.js'
-import { constantTimeEqual, hexDecode, hexEncode } from './codec/bytes.js'
+import { hexDecode, hexEncode } from './codec/bytes.js'
+import { constantTimeEqual } from './codec/equal.js'
 import { saslprepLazily } from './codec/saslprep-ascii.js'
 import { utf8Encode } from './codec/utf8.js'
-import { HMAC_MD5_CONTEXT_BYTES, digestMd5Secret, hmacMd5Context } from './crypto/md5.js'
-import type { HashFunction } from './crypto/pbkdf2.js'
+import { digestMd5Secret } from './crypto/md5.js'
+import { HMAC_MD5_CONTEXT_BYTES, hmacMd5Context } from './crypto/md5-context.js'
 import { randomBytes } from './crypto/random.js'
-import { SCRAM_SALT_BYTES, SHA1, SHA256, SHA512, digestOf, keysOf, saltPassword } from './crypto/scram-keys.js'
+import { SCRAM_SALT_BYTES, SHA1, SHA256, SHA512, digestOf, keysOf, saltPassword, type NobleHashFunction } from './crypto/scram-keys.js'
 import { ntHash } from './mechanisms/ntlm/crypto.js'
 
 /**
@@ -59,7 +60,7 @@ export async function deriveCredentials(password: string, options: DeriveOptions
   return stored
 }
 
-const SCRAM_HASHES: readonly HashFunction[] = [SHA1, SHA256, SHA512]
+const SCRAM_HASHES: readonly NobleHashFunction[] = [SHA1, SHA256, SHA512]
 
 /** SCRAM (RFC 5802 §3): StoredKey and ServerKey for each hash, from SASLprep(password) as a stored string. */
 async function deriveScram(password: string, options: DeriveOptions): Promise<NonNullable<StoredCredentials['scram']>> {
@@ -71,7 +72,7 @@ async function deriveScram(password: string, options: DeriveOptions): Promise<No
   const salt = options.salt === undefined ? randomBytes(SCRAM_SALT_BYTES) : new Uint8Array(options.salt)
   const prepared = await saslprepLazily(password, { storedString: true })
   if (prepared === '') throw new SaslError('malformed-request', 'empty password after SASLprep')
-  const scram: Partial<Record<HashFunction['webCryptoName'], ScramStoredKeys>> = {}
+  const scram: Partial<Record<NobleHashFunction['webCryptoName'], ScramStoredKeys>> = {}
   for (const fn of SCRAM_HASHES) {
     const { clientKey, serverKey } = keysOf(fn, await saltPassword(fn, prepared, salt, iterations))
     scram[fn.webCryptoName] = { salt, iterations, storedKey: digestOf(fn, clientKey), serverKey }
@@ -111,7 +112,7 @@ function schemeBytes(scheme: string, value: Uint8Array | undefined, length: numb
 }
 
 // Dovecot's SCRAM schemes (and GNU SASL's --mkpasswd output) → the hash of the record.
-const SCRAM_SCHEMES: Readonly<Record<string, HashFunction>> = { 'SCRAM-SHA-1': SHA1, 'SCRAM-SHA-256': SHA256, 'SCRAM-SHA-512': SHA512 }
+const SCRAM_SCHEMES: Readonly<Record<string, NobleHashFunction>> = { 'SCRAM-SHA-1': SHA1, 'SCRAM-SHA-256': SHA256, 'SCRAM-SHA-512': SHA512 }
 
 /**
  * Reads a Dovecot `{SCHEME}value` password (e.g. a passwd-file entry's password field).
@@ -196,7 +197,7 @@ export function formatPasswordScheme(scheme: PasswordScheme, credentials: Stored
  * `doveadm pw -s SCRAM-SHA-256` writes it; GNU SASL's `--mkpasswd --verbose` appends the
  * SaltedPassword in hex as a fifth field, which is checked against the keys and not kept.
  */
-function parseScramScheme(fn: HashFunction, value: string): StoredCredentials {
+function parseScramScheme(fn: NobleHashFunction, value: string): StoredCredentials {
   const fields = value.split(',')
   const bad = () => new SaslError('malformed-request', 'password scheme: expected iterations,salt,StoredKey,ServerKey')
   if (fields.length !== 4 && fields.length !== 5) throw bad()

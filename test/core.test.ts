@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { anonymous, external, login, negotiate, plain, SaslError, type Mechanism } from '../src/index.js'
-import { ClientBase, ServerBase } from '../src/core/guard.js'
+import { anonymous, external, login, negotiate, plain, SaslError, type Mechanism, type SaslServer } from '../src/index.js'
+import { ClientBase, lazyServer } from '../src/core/guard.js'
+import { ServerBase } from '../src/core/server.js'
 import { rejectsWithCode } from './helpers/exchange.js'
 
 const fake = (name: string, strength: number, traits: Partial<Mechanism['traits']> = {}): Mechanism<never, never> => ({
@@ -65,7 +66,7 @@ class EchoClient extends ClientBase {
   protected onStart() {
     return new Uint8Array([1])
   }
-  protected async onNext(challenge: Uint8Array) {
+  protected override async onNext(challenge: Uint8Array) {
     await new Promise<void>((resolve) => (this.release = resolve))
     return challenge
   }
@@ -144,3 +145,34 @@ describe('step guard', () => {
     expect(c.type === 'failure' && c.error.code).toBe('malformed-request')
   })
 })
+
+describe('lazily loaded servers', () => {
+  it('import the server module once, build the real server on the first step, and pass its steps and security layer through', async () => {
+    let loads = 0
+    const module = { make: () => plain.server({ verifyPassword: () => true }) }
+    const importModule = async () => {
+      loads++
+      return module
+    }
+    const lazy = lazyServer('LAZY-TEST', importModule, (m) => m.make())
+    expect(loads).toBe(0)
+    expect(lazy.mechanism).toBe('LAZY-TEST')
+    expect(lazy.securityLayer).toBeUndefined()
+    const first = lazy.next(undefined)
+    // A second step while the code loads is misuse, as it is for any running step.
+    await rejectsWithCode(lazy.next(new Uint8Array(0)), 'protocol-violation')
+    expect((await first).type).toBe('challenge')
+    expect((await lazy.next(new TextEncoder().encode('\0a\0b'))).type).toBe('success')
+    await rejectsWithCode(lazy.next(new Uint8Array(0)), 'protocol-violation')
+    // The next server of the mechanism finds the module loaded, and is a fresh server.
+    expect((await lazyServer('LAZY-TEST', importModule, (m) => m.make()).next(undefined)).type).toBe('challenge')
+    expect(loads).toBe(1)
+  })
+  it('reject with temporary-auth-failure when the code cannot load, on every step', async () => {
+    const lazy = lazyServer('LAZY-FAILURE', () => Promise.reject(new TypeError('Failed to fetch dynamically imported module')), (server: SaslServer) => server)
+    const error = await rejectsWithCode(lazy.next(undefined), 'temporary-auth-failure')
+    expect(error.cause).toBeInstanceOf(TypeError)
+    await rejectsWithCode(lazy.next(undefined), 'temporary-auth-failure')
+  })
+})
+

@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 const out = `${root}.tmp/bench/internals.mjs`
 
 /**
- * `{ pbkdf2, SHA1, SHA256, SHA512, md4, rc4, hmacMd5Context, hmacMd5FromContext }` from
+ * `{ pbkdf2, SHA1, SHA256, SHA512, md4, md5, rc4, hmac, hmacMd5Context, hmacMd5FromContext }` from
  * src/crypto, or undefined when a module is missing (its family not merged yet).
  */
 export async function loadInternals() {
@@ -23,7 +23,9 @@ export async function loadInternals() {
           "export { SHA1, SHA256, SHA512 } from './src/crypto/scram-keys.ts'",
           "export { md4 } from './src/crypto/md4.ts'",
           "export { rc4 } from './src/crypto/rc4.ts'",
-          "export { hmacMd5Context, hmacMd5FromContext } from './src/crypto/md5.ts'",
+          "export { md5 } from './src/crypto/md5.ts'",
+          "export { hmacMd5Context, hmacMd5FromContext } from './src/crypto/md5-context.ts'",
+          "export { hmac } from './src/crypto/hmac.ts'",
         ].join('\n'),
         resolveDir: root,
         loader: 'ts',
@@ -45,25 +47,21 @@ export async function loadInternals() {
 let loaded
 
 /**
- * saslkit's primitives in the floors' shape (see NODE_PRIMITIVES in floors.mjs): @noble/hashes'
- * HMACs and digests, saslkit's own MD4 and RC4. Inputs may be strings (UTF-8); outputs are
- * Buffers over the same bytes.
+ * saslkit's primitives in the floors' shape (see NODE_PRIMITIVES in floors.mjs): its HMAC
+ * (src/crypto/hmac.ts) over @noble/hashes' SHAs and its own MD5, its own MD4 and RC4. Inputs
+ * may be strings (UTF-8); outputs are Buffers over the same bytes.
  */
 export async function saslkitPrimitives() {
   const internals = await loadInternals()
-  const { hmac: nobleHmac } = await import('@noble/hashes/hmac.js')
-  const { md5, sha1 } = await import('@noble/hashes/legacy.js')
+  const { sha1 } = await import('@noble/hashes/legacy.js')
   const { sha256, sha512 } = await import('@noble/hashes/sha2.js')
+  const md5 = Object.assign((data) => internals.md5(data), { blockLen: 64 })
   const hashes = { sha1, sha256, sha512, md5 }
   const te = new TextEncoder()
   const bytes = (d) => (typeof d === 'string' ? te.encode(d) : d)
   const buffer = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength)
   return {
-    hmac(algorithm, key, ...data) {
-      const h = nobleHmac.create(hashes[algorithm], bytes(key))
-      for (const d of data) h.update(bytes(d))
-      return buffer(h.digest())
-    },
+    hmac: (algorithm, key, ...data) => buffer(internals.hmac(hashes[algorithm], bytes(key), Buffer.concat(data.map(bytes)))),
     digest: (algorithm, data) => buffer(hashes[algorithm](bytes(data))),
     rc4: (key, data) => buffer(internals.rc4(key)(data)),
     md4: (data) => buffer(internals.md4(data)),

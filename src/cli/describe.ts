@@ -9,7 +9,7 @@
  */
 import { hexEncode } from '../codec/bytes.js'
 import { base64Decode } from '../codec/base64.js'
-import { parseGs2Header, unescapeSaslname } from '../codec/gs2.js'
+import { parseGs2Header, unescapeSaslname } from '../codec/gs2-parse.js'
 import { SaslError } from '../core/errors.js'
 import { AvId, decodeNtlmMessage, ntlmFlagNames, type AvPair, type NtlmMessage, type NtlmVersion } from '../mechanisms/ntlm/index.js'
 import { decodeAvPairs, fromUtf16le } from '../mechanisms/ntlm/messages.js'

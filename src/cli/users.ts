@@ -3,7 +3,7 @@
  * stored forms, OAuth 2.0 bearer tokens and OAuth 1.0a credentials, turned into the server
  * options every mechanism takes (`credentials`, `validateToken`, `secrets`).
  */
-import { constantTimeEqual } from '../codec/bytes.js'
+import { constantTimeEqual } from '../codec/equal.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { parsePasswordScheme } from '../credentials.js'
 import { SaslError } from '../core/errors.js'

@@ -1,15 +1,8 @@
 import { SaslError } from '../core/errors.js'
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-let decodeTable: Int8Array | undefined
-
-function table(): Int8Array {
-  if (decodeTable === undefined) {
-    decodeTable = new Int8Array(128).fill(-1)
-    for (let i = 0; i < 64; i++) decodeTable[ALPHABET.charCodeAt(i)] = i
-  }
-  return decodeTable
-}
+/** RFC 4648 §4, canonical: whole quanta, padding only at the end (the zero pad bits are checked below). */
+const CANONICAL = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
 /**
  * Base64 (RFC 4648 §4) with padding.
@@ -21,18 +14,10 @@ function table(): Int8Array {
  */
 export function base64Encode(bytes: Uint8Array): string {
   let out = ''
-  const n = bytes.length
-  let i = 0
-  for (; i + 2 < n; i += 3) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
-    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + ALPHABET[v & 63]!
-  }
-  if (i + 1 === n) {
-    const v = bytes[i]! << 16
-    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + '=='
-  } else if (i + 2 === n) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8)
-    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + '='
+  for (let i = 0; i < bytes.length; i += 3) {
+    const v = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0)
+    // RFC 4648 §4: a final quantum of one or two bytes is padded with "=".
+    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + (i + 1 < bytes.length ? ALPHABET[(v >> 6) & 63]! : '=') + (i + 2 < bytes.length ? ALPHABET[v & 63]! : '=')
   }
   return out
 }
@@ -49,44 +34,22 @@ export function base64Encode(bytes: Uint8Array): string {
  * ```
  */
 export function base64Decode(text: string): Uint8Array {
-  if (typeof text !== 'string' || text.length % 4 !== 0) throw invalid()
-  const t = table()
-  let pad = 0
-  if (text.endsWith('==')) pad = 2
-  else if (text.endsWith('=')) pad = 1
+  if (typeof text !== 'string' || !CANONICAL.test(text)) throw new SaslError('incorrect-encoding', 'invalid base64')
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
   const out = new Uint8Array((text.length / 4) * 3 - pad)
+  let bits = 0
+  let value = 0
   let o = 0
-  const full = text.length - (pad === 0 ? 0 : 4)
-  for (let i = 0; i < full; i += 4) {
-    const v = (sextet(t, text, i) << 18) | (sextet(t, text, i + 1) << 12) | (sextet(t, text, i + 2) << 6) | sextet(t, text, i + 3)
-    out[o++] = v >> 16
-    out[o++] = (v >> 8) & 255
-    out[o++] = v & 255
-  }
-  if (pad !== 0) {
-    const a = sextet(t, text, full)
-    const b = sextet(t, text, full + 1)
-    if (pad === 2) {
-      // RFC 4648 §3.5: the unused bits must be zero in a canonical encoding.
-      if ((b & 15) !== 0) throw invalid()
-      out[o] = (a << 2) | (b >> 4)
-    } else {
-      const c = sextet(t, text, full + 2)
-      if ((c & 3) !== 0) throw invalid()
-      out[o++] = (a << 2) | (b >> 4)
-      out[o] = ((b & 15) << 4) | (c >> 2)
+  for (let i = 0; i < text.length - pad; i++) {
+    value = (value << 6) | ALPHABET.indexOf(text[i]!)
+    bits += 6
+    if (bits >= 8) {
+      bits -= 8
+      out[o++] = value >> bits
+      value &= (1 << bits) - 1
     }
   }
+  // RFC 4648 §3.5: the unused bits of the last character must be zero in a canonical encoding.
+  if (value !== 0) throw new SaslError('incorrect-encoding', 'invalid base64')
   return out
-}
-
-function sextet(t: Int8Array, text: string, i: number): number {
-  const code = text.charCodeAt(i)
-  const v = code < 128 ? t[code]! : -1
-  if (v < 0) throw invalid()
-  return v
-}
-
-function invalid(): SaslError {
-  return new SaslError('incorrect-encoding', 'invalid base64')
 }

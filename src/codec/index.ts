@@ -6,9 +6,12 @@
  * @module saslkit/codec
  */
 export { base64Encode, base64Decode } from './base64.js'
-export { utf8Encode, utf8Decode } from './utf8.js'
-export { constantTimeEqual, concatBytes, hexEncode, hexDecode } from './bytes.js'
+export { utf8Encode } from './utf8.js'
+export { utf8Decode } from './utf8-decode.js'
+export { concatBytes, hexEncode, hexDecode } from './bytes.js'
+export { constantTimeEqual } from './equal.js'
 export { ByteReader, ByteWriter } from './reader.js'
-export { encodeGs2Header, parseGs2Header, escapeSaslname, unescapeSaslname } from './gs2.js'
+export { encodeGs2Header, escapeSaslname } from './gs2.js'
+export { parseGs2Header, unescapeSaslname } from './gs2-parse.js'
 export type { Gs2Header } from './gs2.js'
 export { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from './frames.js'

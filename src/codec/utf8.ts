@@ -1,7 +1,4 @@
-import { SaslError } from '../core/errors.js'
-
 const encoder = /* @__PURE__ */ new TextEncoder()
-let decoder: TextDecoder | undefined
 
 /**
  * UTF-8 encoding of a JS string.
@@ -13,22 +10,4 @@ let decoder: TextDecoder | undefined
  */
 export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text)
-}
-
-/**
- * Fatal UTF-8 decoding: invalid UTF-8 throws `SaslError('incorrect-encoding')`; a BOM is
- * kept as U+FEFF, never silently dropped.
- *
- * @example
- * ```ts
- * utf8Decode(new Uint8Array([0x74, 0x69, 0x6d])) // 'tim'
- * ```
- */
-export function utf8Decode(bytes: Uint8Array): string {
-  decoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-  try {
-    return decoder.decode(bytes)
-  } catch {
-    throw new SaslError('incorrect-encoding', 'invalid UTF-8')
-  }
 }

@@ -61,6 +61,9 @@ export interface SaslErrorOptions {
   cause?: unknown
 }
 
+/** The optional facts an error carries, set only when given. */
+const FACTS = ['details', 'reply', 'reason'] as const
+
 /**
  * The one error class of saslkit. Tests and apps branch on `code`, never on the message.
  * Messages never contain passwords, tokens, hashes or keys.
@@ -73,18 +76,17 @@ export interface SaslErrorOptions {
  * ```
  */
 export class SaslError extends Error {
-  readonly code: SaslErrorCode
-  readonly details?: Readonly<Record<string, unknown>>
-  readonly reply?: SaslReply
-  readonly reason?: string
+  // Declared, not initialised: an error carries only the facts it was given.
+  declare readonly code: SaslErrorCode
+  declare readonly details?: Readonly<Record<string, unknown>>
+  declare readonly reply?: SaslReply
+  declare readonly reason?: string
 
   constructor(code: SaslErrorCode, message: string = code, options: SaslErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    super(message, options) // takes `cause` from it, when present
     this.name = 'SaslError'
     this.code = code
-    if (options.details !== undefined) this.details = options.details
-    if (options.reply !== undefined) this.reply = options.reply
-    if (options.reason !== undefined) this.reason = options.reason
+    for (const fact of FACTS) if (options[fact] !== undefined) (this as Record<string, unknown>)[fact] = options[fact]
   }
 }
 

@@ -1,17 +1,15 @@
 import { SaslError, asSaslError } from './errors.js'
 import type { SaslClient, SaslServer, SecurityLayer, ServerStep } from './types.js'
 
-/** Largest client message a server accepts by default (Dovecot's limit). */
-export const DEFAULT_MAX_MESSAGE_BYTES = 65536
+/** Where an exchange is: 0 before start (a server: before the first message), 1 between steps, 2 in a step, 3 over. */
+export type Phase = 0 | 1 | 2 | 3
 
-type Phase = 'new' | 'ready' | 'busy' | 'done'
+/** Why a step may not run, by phase. */
+export const OUT_OF_ORDER = ['call start() first, once', 'call start() first, once', 'a step is running', 'the exchange is over'] as const
 
-function misuse(message: string): SaslError {
-  return new SaslError('protocol-violation', message)
-}
-
-function isBytes(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array
+/** The error for a step out of order, or for an argument that is not bytes. */
+export function misuse(mechanism: string, phase: Phase | -1): SaslError {
+  return new SaslError('protocol-violation', `${mechanism}: ${phase < 0 ? 'expected a Uint8Array' : OUT_OF_ORDER[phase as Phase]}`)
 }
 
 /**
@@ -21,102 +19,85 @@ function isBytes(value: unknown): value is Uint8Array {
  */
 export abstract class ClientBase implements SaslClient {
   abstract readonly mechanism: string
-  #phase: Phase = 'new'
+  #phase: Phase = 0
   /** Set by a mechanism that negotiated a security layer. */
-  securityLayer?: SecurityLayer
+  declare securityLayer?: SecurityLayer
 
   protected abstract onStart(): Promise<Uint8Array | undefined> | Uint8Array | undefined
-  protected abstract onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array
+  /** Default: the mechanism expects no challenge (its initial response is all it sends). */
+  protected onNext(_challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
+    throw new SaslError('malformed-request', `${this.mechanism}: unexpected challenge`)
+  }
 
   /** Default: the mechanism carries no additional data with success. */
   protected onFinish(additionalData: Uint8Array | undefined): Promise<void> | void {
-    if (additionalData !== undefined && additionalData.length > 0) {
-      throw new SaslError('malformed-request', `${this.mechanism}: unexpected additional data with success`)
-    }
+    if (additionalData?.length) throw new SaslError('malformed-request', `${this.mechanism}: unexpected data with success`)
   }
 
-  async start(): Promise<Uint8Array | undefined> {
-    return this.#step('new', 'ready', () => this.onStart())
+  start(): Promise<Uint8Array | undefined> {
+    return this.#step(0, 1, EMPTY, () => this.onStart())
   }
 
-  async next(challenge: Uint8Array): Promise<Uint8Array> {
-    if (this.#phase === 'ready' && !isBytes(challenge)) throw misuse('next() takes a Uint8Array')
-    return this.#step('ready', 'ready', () => this.onNext(challenge))
+  next(challenge: Uint8Array): Promise<Uint8Array> {
+    return this.#step(1, 1, challenge, () => this.onNext(challenge))
   }
 
-  async finish(additionalData?: Uint8Array): Promise<void> {
-    if (this.#phase === 'ready' && additionalData !== undefined && !isBytes(additionalData)) {
-      throw misuse('finish() takes a Uint8Array or nothing')
-    }
-    return this.#step('ready', 'done', () => this.onFinish(additionalData))
+  finish(additionalData?: Uint8Array): Promise<void> {
+    return this.#step(1, 3, additionalData === undefined ? EMPTY : additionalData, () => this.onFinish(additionalData))
   }
 
-  async #step<T>(from: Phase, to: Phase, run: () => Promise<T> | T): Promise<T> {
-    if (this.#phase !== from) {
-      throw misuse(
-        this.#phase === 'busy'
-          ? `${this.mechanism}: a step is already running`
-          : this.#phase === 'done'
-            ? `${this.mechanism}: the exchange is over`
-            : `${this.mechanism}: start() must come first, once`,
-      )
-    }
-    this.#phase = 'busy'
+  async #step<T>(from: Phase, to: Phase, argument: unknown, run: () => Promise<T> | T): Promise<T> {
+    if (this.#phase !== from) throw misuse(this.mechanism, this.#phase)
+    if (!(argument instanceof Uint8Array)) throw misuse(this.mechanism, -1)
+    this.#phase = 2
     try {
       const result = await run()
       this.#phase = to
       return result
     } catch (error) {
-      this.#phase = 'done'
+      this.#phase = 3
       throw asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: client step failed`)
     }
   }
 }
 
-/** What a server hook returns: the next challenge, or the end of the exchange. */
-export type ServerOutcome = ServerStep
+const EMPTY = /* @__PURE__ */ new Uint8Array(0)
+
+/** Server modules already imported, by mechanism name: an `import()` costs microseconds even for a loaded module. */
+const serverModules: Record<string, Promise<unknown>> = {}
 
 /**
- * The step guard every server is built on. What the client sent never makes it throw: a
- * SaslError raised by the mechanism becomes a `failure` step, and so does an error thrown by
- * caller-supplied callbacks (`temporary-auth-failure`). Misuse (a step after the end, two at
- * once) throws `protocol-violation`. Messages over `maxMessageBytes` fail before any work.
+ * A server whose code loads on its first step (`importModule`, a dynamic `import()`), so that
+ * a bundle that only ever runs clients, a browser webmail say, never downloads it; every
+ * server after the first finds the module loaded. Construction stays synchronous: the
+ * descriptor checks and copies the options before it calls this, and `build` makes the real
+ * server from that copy. If the code cannot load (a lost connection), `next()` rejects with
+ * `temporary-auth-failure`; the profiles answer that as a temporary failure. A mechanism whose
+ * server has more to show (GSSAPI's `securityLayer`, NTLM's `session`) passes it through.
  */
-export abstract class ServerBase implements SaslServer {
-  abstract readonly mechanism: string
-  #phase: Phase = 'new'
-  readonly #maxMessageBytes: number
-  /** Set by a mechanism that negotiated a security layer. */
-  securityLayer?: SecurityLayer
+export function lazyServer<M>(mechanism: string, importModule: () => Promise<M>, build: (module: M) => SaslServer): SaslServer {
+  return new LazyServer(mechanism, async () => build(await ((serverModules[mechanism] ??= importModule()) as Promise<M>))) as SaslServer
+}
 
-  constructor(maxMessageBytes: number | undefined) {
-    this.#maxMessageBytes = maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+/** The stand-in: a class, so that a server waiting for its first step costs a few fields. */
+class LazyServer {
+  declare readonly mechanism: string
+  #load: (() => Promise<SaslServer>) | undefined
+  /** The real server, or the promise of it while its code loads. */
+  #server: SaslServer | Promise<SaslServer> | undefined
+
+  constructor(mechanism: string, load: () => Promise<SaslServer>) {
+    this.mechanism = mechanism
+    this.#load = load
   }
 
-  /**
-   * One client message. `first` is true for the initial response slot, where `response`
-   * may be undefined (no initial response was sent); later it is always bytes.
-   */
-  protected abstract onNext(response: Uint8Array | undefined, first: boolean): Promise<ServerOutcome> | ServerOutcome
-
   async next(response: Uint8Array | undefined): Promise<ServerStep> {
-    if (this.#phase === 'busy') throw misuse(`${this.mechanism}: a step is already running`)
-    if (this.#phase === 'done') throw misuse(`${this.mechanism}: the exchange is over`)
-    const first = this.#phase === 'new'
-    if (!(isBytes(response) || (first && response === undefined))) {
-      throw misuse(first ? 'next() takes a Uint8Array or undefined' : 'next() takes a Uint8Array')
-    }
-    this.#phase = 'busy'
-    let step: ServerStep
-    try {
-      if (response !== undefined && response.length > this.#maxMessageBytes) {
-        throw new SaslError('malformed-request', `${this.mechanism}: message exceeds ${this.#maxMessageBytes} bytes`)
-      }
-      step = await this.onNext(response, first)
-    } catch (error) {
-      step = { type: 'failure', error: asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: server step failed`) }
-    }
-    this.#phase = step.type === 'challenge' ? 'ready' : 'done'
-    return step
+    const server = await (this.#server ??= this.#load!().catch((error: unknown) => {
+      throw asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: server code did not load`)
+    }))
+    // The real server holds the options now: the loader and its copy of them can go.
+    this.#server = server
+    this.#load = undefined
+    return server.next(response)
   }
 }

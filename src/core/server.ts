@@ -1,21 +1,14 @@
 import { SaslError, asSaslError } from './errors.js'
-import type { Identity, ServerOptions, ServerStep, StoredCredentials } from './types.js'
-import { constantTimeEqual } from '../codec/bytes.js'
+export { MAX_IDENTITY_BYTES, checkIdentityLength } from './identity.js'
+import { misuse, type Phase } from './guard.js'
+import { DEFAULT_MAX_MESSAGE_BYTES } from './options.js'
+import type { Identity, SaslServer, SecurityLayer, ServerOptions, ServerStep, StoredCredentials } from './types.js'
+import { constantTimeEqual } from '../codec/equal.js'
 import { utf8Encode } from '../codec/utf8.js'
-
-/** Longest authcid/authzid accepted, in UTF-8 bytes (Dovecot's limit). */
-export const MAX_IDENTITY_BYTES = 1024
 
 /** A failure for wrong or unknown credentials: identical for the client whatever the reason. */
 export function notAuthorized(reason: string): SaslError {
   return new SaslError('not-authorized', 'authentication failed', { reason })
-}
-
-/** Refuses an over-long identity before any lookup. */
-export function checkIdentityLength(value: string, field: string): void {
-  if (utf8Encode(value).length > MAX_IDENTITY_BYTES) {
-    throw new SaslError('malformed-request', `${field} exceeds ${MAX_IDENTITY_BYTES} bytes`)
-  }
 }
 
 /** The credentials callback, with whatever it throws turned into a temporary failure. */
@@ -64,13 +57,6 @@ export async function checkPlaintextPassword(
   if (stored === undefined) return { ok: false, reason: 'unknown-user' }
   if (stored.password === undefined) return { ok: false, reason: 'no-usable-credentials' }
   return match ? { ok: true, stored } : { ok: false, reason: 'wrong-password' }
-}
-
-/** Requires a way to check passwords; a server without one is a configuration mistake. */
-export function requirePasswordSource(options: Pick<ServerOptions, 'credentials' | 'verifyPassword'>, mechanism: string): void {
-  if (options.credentials === undefined && options.verifyPassword === undefined) {
-    throw new SaslError('protocol-violation', `${mechanism} server needs credentials() or verifyPassword()`)
-  }
 }
 
 /**
@@ -132,4 +118,49 @@ export async function concludeAuthentication(
     return { type: 'failure', error: new SaslError('invalid-authzid', 'not authorized to act as the requested identity', { reason: 'authzid-refused' }) }
   }
   return additionalData === undefined ? { type: 'success', identity } : { type: 'success', identity, additionalData }
+}
+
+/** What a server hook returns: the next challenge, or the end of the exchange. */
+export type ServerOutcome = ServerStep
+
+/**
+ * The step guard every server is built on. What the client sent never makes it throw: a
+ * SaslError raised by the mechanism becomes a `failure` step, and so does an error thrown by
+ * caller-supplied callbacks (`temporary-auth-failure`). Misuse (a step after the end, two at
+ * once) throws `protocol-violation`. Messages over `maxMessageBytes` fail before any work.
+ */
+export abstract class ServerBase implements SaslServer {
+  abstract readonly mechanism: string
+  #phase: Phase = 0
+  readonly #maxMessageBytes: number
+  /** Set by a mechanism that negotiated a security layer. */
+  declare securityLayer?: SecurityLayer
+
+  constructor(maxMessageBytes: number | undefined) {
+    this.#maxMessageBytes = maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+  }
+
+  /**
+   * One client message. `first` is true for the initial response slot, where `response`
+   * may be undefined (no initial response was sent); later it is always bytes.
+   */
+  protected abstract onNext(response: Uint8Array | undefined, first: boolean): Promise<ServerOutcome> | ServerOutcome
+
+  async next(response: Uint8Array | undefined): Promise<ServerStep> {
+    const first = this.#phase === 0
+    if (this.#phase > 1) throw misuse(this.mechanism, this.#phase)
+    if (!(response instanceof Uint8Array || (first && response === undefined))) throw misuse(this.mechanism, -1)
+    this.#phase = 2
+    let step: ServerStep
+    try {
+      if (response !== undefined && response.length > this.#maxMessageBytes) {
+        throw new SaslError('malformed-request', `${this.mechanism}: message exceeds ${this.#maxMessageBytes} bytes`)
+      }
+      step = await this.onNext(response, first)
+    } catch (error) {
+      step = { type: 'failure', error: asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: server step failed`) }
+    }
+    this.#phase = step.type === 'challenge' ? 1 : 3
+    return step
+  }
 }

@@ -1,80 +1,55 @@
 /**
- * MD5 (RFC 1321) and HMAC-MD5 (RFC 2104) for CRAM-MD5 and DIGEST-MD5, from `@noble/hashes`,
- * plus the one thing noble does not offer: an HMAC-MD5 resumed from the saved inner and outer
- * states, the password-equivalent Dovecot stores for its `{CRAM-MD5}` scheme.
+ * MD5 (RFC 1321) and HMAC-MD5 (RFC 2104) for CRAM-MD5, DIGEST-MD5 and NTLM, and DIGEST-MD5's
+ * password equivalent. MD5 is written here, beside the MD4 it shares its frame with, rather
+ * than taken from `@noble/hashes`: noble's class-based MD5 costs 2 KB gzipped in every legacy
+ * bundle, this one a fifth of it (docs/decisions/0004-bundle-size.md); tests pin it to the
+ * RFC 1321 vectors and to noble's MD5 on random inputs. The HMAC-MD5 contexts of Dovecot's
+ * `{CRAM-MD5}` scheme live in md5-context.ts: only servers and registration need them.
  */
-import { hmac } from '@noble/hashes/hmac.js'
-import { _MD5, md5 as nobleMd5 } from '@noble/hashes/legacy.js'
-import { SaslError } from '../core/errors.js'
 import { _work } from '../core/work.js'
 import { concatBytes } from '../codec/bytes.js'
 import { fitsLatin1, latin1Encode } from '../codec/latin1.js'
 import { utf8Encode } from '../codec/utf8.js'
+import { hmac } from './hmac.js'
+import { addState, digestLE, rotl } from './md-le.js'
 
-/** Length of an HMAC-MD5 context: outer then inner MD5 state, four little-endian words each. */
-export const HMAC_MD5_CONTEXT_BYTES = 32
+/** RFC 1321 §3.4: T[i] = floor(4294967296 * abs(sin(i))); every value is at least 0.015 from an integer, so any IEEE sin() gets it right. */
+const T = /* @__PURE__ */ Array.from({ length: 64 }, (_, i) => (Math.abs(Math.sin(i + 1)) * 2 ** 32) | 0)
+/** RFC 1321 §3.4: the rotation amounts of each round, repeating every four steps. */
+const SHIFTS = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21]
 
-const BLOCK_BYTES = 64
+/** RFC 1321 §3.4: four rounds of sixteen operations. */
+export function md5Compress(state: number[], view: DataView, offset: number): void {
+  let a = state[0]!
+  let b = state[1]!
+  let c = state[2]!
+  let d = state[3]!
+  for (let i = 0; i < 64; i++) {
+    const round = i >> 4
+    const f = round === 0 ? (b & c) | (~b & d) : round === 1 ? (b & d) | (c & ~d) : round === 2 ? b ^ c ^ d : c ^ (b | ~d)
+    const k = round === 0 ? i : round === 1 ? (5 * i + 1) & 15 : round === 2 ? (3 * i + 5) & 15 : (7 * i) & 15
+    const t = b + rotl((a + f + T[i]! + view.getUint32(offset + 4 * k, true)) | 0, SHIFTS[4 * round + (i & 3)]!)
+    a = d
+    d = c
+    c = b
+    b = t | 0
+  }
+  addState(state, a, b, c, d)
+}
 
 /** MD5 of `data` (16 bytes). */
 export function md5(data: Uint8Array): Uint8Array {
   _work.digest++
-  return nobleMd5(data)
+  return digestLE(md5Compress, data)
 }
+
+/** MD5 with the block length HMAC needs (an HMAC counts as one HMAC, not as its digests). */
+const md5Hash = /* @__PURE__ */ Object.assign((data: Uint8Array) => digestLE(md5Compress, data), { blockLen: 64 })
 
 /** HMAC-MD5 (RFC 2104) of `data` under `key` (16 bytes). */
 export function hmacMd5(key: Uint8Array, data: Uint8Array): Uint8Array {
   _work.hmac++
-  return hmac(nobleMd5, key, data)
-}
-
-// noble's MD5 keeps its chaining value behind protected get()/set(); a subclass may reach
-// them, which is all that resuming from a saved state needs.
-class ResumableMd5 extends _MD5 {
-  /** The chaining value after the blocks absorbed so far. */
-  chainingValue(): [number, number, number, number] {
-    return this.get()
-  }
-
-  /** Continue as if one 64-byte block that produced `words` had already been absorbed. */
-  resume(words: readonly [number, number, number, number]): this {
-    this.set(...words)
-    this.length = BLOCK_BYTES
-    return this
-  }
-}
-
-function paddedKeyBlock(key: Uint8Array, pad: number): Uint8Array {
-  // RFC 2104 §2: a key longer than the block is hashed first, then zero-padded to 64 bytes.
-  const k = key.length > BLOCK_BYTES ? md5(key) : key
-  const block = new Uint8Array(BLOCK_BYTES).fill(pad)
-  for (let i = 0; i < k.length; i++) block[i]! ^= k[i]!
-  return block
-}
-
-/**
- * The HMAC-MD5 context of `key`, in the byte layout of Dovecot's `{CRAM-MD5}` password scheme
- * (`hmac_md5_get_cram_context`): the outer state (after key XOR opad) A, B, C, D, then the
- * inner state (after key XOR ipad) A, B, C, D, each word little-endian.
- */
-export function hmacMd5Context(key: Uint8Array): Uint8Array {
-  _work.digest++
-  const outer = new ResumableMd5().update(paddedKeyBlock(key, 0x5c)).chainingValue()
-  const inner = new ResumableMd5().update(paddedKeyBlock(key, 0x36)).chainingValue()
-  const context = new Uint8Array(HMAC_MD5_CONTEXT_BYTES)
-  const view = new DataView(context.buffer)
-  ;[...outer, ...inner].forEach((word, i) => view.setUint32(4 * i, word, true))
-  return context
-}
-
-/** HMAC-MD5 of `data`, resumed from a 32-byte context made by {@link hmacMd5Context}. */
-export function hmacMd5FromContext(context: Uint8Array, data: Uint8Array): Uint8Array {
-  _work.hmac++
-  if (context.length !== HMAC_MD5_CONTEXT_BYTES) throw new SaslError('malformed-request', 'HMAC-MD5 context must be 32 bytes')
-  const view = new DataView(context.buffer, context.byteOffset, context.byteLength)
-  const word = (i: number): number => view.getUint32(4 * i, true)
-  const inner = new ResumableMd5().resume([word(4), word(5), word(6), word(7)]).update(data).digest()
-  return new ResumableMd5().resume([word(0), word(1), word(2), word(3)]).update(inner).digest()
+  return hmac(md5Hash, key, data)
 }
 
 /**

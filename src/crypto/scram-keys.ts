@@ -1,53 +1,49 @@
 /**
- * The key schedule of SCRAM (RFC 5802 §3), shared by the mechanism and by registration
- * (deriveCredentials). PBKDF2 may run on Web Crypto; the rest is a handful of small HMACs and
- * digests, kept on noble's synchronous functions.
+ * The key schedule of SCRAM (RFC 5802 §3) for the servers and registration (deriveCredentials):
+ * PBKDF2 may run on Web Crypto; the rest is a handful of small HMACs and digests, kept on
+ * noble's synchronous functions. The client runs the same schedule on Web Crypto (pbkdf2.ts),
+ * so that a browser bundle holds no hash code.
  */
-import { hmac } from '@noble/hashes/hmac.js'
 import { sha1 } from '@noble/hashes/legacy.js'
 import { sha256, sha512 } from '@noble/hashes/sha2.js'
-import { pbkdf2, type HashFunction } from './pbkdf2.js'
-import { utf8Encode } from '../codec/utf8.js'
+import type { CHash } from '@noble/hashes/utils.js'
+import type { HashFunction, HashName } from './pbkdf2.js'
 import { _work } from '../core/work.js'
+import { CLIENT_KEY, SERVER_KEY } from './scram-client-keys.js'
+import { hmac } from './hmac.js'
+
+/** A hash with noble's synchronous function, for the servers' and registration's HMACs. */
+export interface NobleHashFunction extends HashFunction {
+  readonly hash: CHash
+}
 
 /** SHA-1 (RFC 5802). */
-export const SHA1: HashFunction = { hash: sha1, webCryptoName: 'SHA-1' }
+export const SHA1: NobleHashFunction = { hash: sha1, webCryptoName: 'SHA-1', outputLen: 20 }
 /** SHA-256 (RFC 7677). */
-export const SHA256: HashFunction = { hash: sha256, webCryptoName: 'SHA-256' }
+export const SHA256: NobleHashFunction = { hash: sha256, webCryptoName: 'SHA-256', outputLen: 32 }
 /** SHA-512 (draft-melnikov-scram-sha-512). */
-export const SHA512: HashFunction = { hash: sha512, webCryptoName: 'SHA-512' }
+export const SHA512: NobleHashFunction = { hash: sha512, webCryptoName: 'SHA-512', outputLen: 64 }
 
-/** Salt length of generated salts, and of the fake salts a server gives unknown users. */
-export const SCRAM_SALT_BYTES = 16
+/** Each of them by its Web Crypto name. */
+export const NOBLE_HASHES: Readonly<Record<HashName, NobleHashFunction>> = { 'SHA-1': SHA1, 'SHA-256': SHA256, 'SHA-512': SHA512 }
 
-const CLIENT_KEY = /* @__PURE__ */ utf8Encode('Client Key')
-const SERVER_KEY = /* @__PURE__ */ utf8Encode('Server Key')
+
 
 /** HMAC(key, message) with the mechanism's hash. */
-export function hmacOf(fn: HashFunction, key: Uint8Array, message: Uint8Array): Uint8Array {
+export function hmacOf(fn: NobleHashFunction, key: Uint8Array, message: Uint8Array): Uint8Array {
   _work.hmac++
   return hmac(fn.hash, key, message)
 }
 
 /** H(message). */
-export function digestOf(fn: HashFunction, message: Uint8Array): Uint8Array {
+export function digestOf(fn: NobleHashFunction, message: Uint8Array): Uint8Array {
   _work.digest++
   return fn.hash(message)
 }
 
-/** RFC 5802 §3: SaltedPassword := Hi(Normalize(password), salt, i); the password is already SASLprepped. */
-export function saltPassword(fn: HashFunction, preparedPassword: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
-  return pbkdf2(fn, utf8Encode(preparedPassword), salt, iterations)
-}
-
 /** RFC 5802 §3: ClientKey := HMAC(SaltedPassword, "Client Key"), ServerKey := HMAC(SaltedPassword, "Server Key"). */
-export function keysOf(fn: HashFunction, saltedPassword: Uint8Array): { clientKey: Uint8Array; serverKey: Uint8Array } {
+export function keysOf(fn: NobleHashFunction, saltedPassword: Uint8Array): { clientKey: Uint8Array; serverKey: Uint8Array } {
   return { clientKey: hmacOf(fn, saltedPassword, CLIENT_KEY), serverKey: hmacOf(fn, saltedPassword, SERVER_KEY) }
 }
 
-/** a XOR b, for equal lengths. */
-export function xorBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length)
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! ^ b[i]!
-  return out
-}
+export { SCRAM_SALT_BYTES, saltPassword, xorBytes } from './scram-client-keys.js'

@@ -4,10 +4,10 @@
  * @module saslkit/anonymous
  */
 import { SaslError } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { makeIdentity } from '../core/server.js'
+import { ClientBase, lazyServer } from '../core/guard.js'
+import { checkTrace } from './anonymous-trace.js'
 import type { Mechanism } from '../core/types.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
 
 /**
  * ANONYMOUS client options.
@@ -38,14 +38,6 @@ export interface AnonymousServerOptions {
   readonly maxMessageBytes?: number
 }
 
-// RFC 4505 §2: trace = [ email / token ], token = 1*255TCHAR, TCHAR excludes controls.
-function checkTrace(trace: string): void {
-  if ([...trace].length > 255) throw new SaslError('malformed-request', 'ANONYMOUS: trace longer than 255 characters')
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(trace)) {
-    throw new SaslError('malformed-request', 'ANONYMOUS: trace contains a control character')
-  }
-}
 
 class AnonymousClient extends ClientBase {
   readonly mechanism = 'ANONYMOUS'
@@ -61,30 +53,8 @@ class AnonymousClient extends ClientBase {
     return utf8Encode(this.#trace)
   }
 
-  protected onNext(): never {
+  protected override onNext(): never {
     throw new SaslError('malformed-request', 'ANONYMOUS: the server sent a challenge after the trace')
-  }
-}
-
-class AnonymousServer extends ServerBase {
-  readonly mechanism = 'ANONYMOUS'
-  readonly #allow: boolean
-  readonly #username: string
-
-  constructor(options: AnonymousServerOptions) {
-    super(options.maxMessageBytes)
-    this.#allow = options.allow ?? true
-    this.#username = options.username ?? 'anonymous'
-  }
-
-  protected onNext(response: Uint8Array | undefined): ServerOutcome {
-    if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
-    const trace = utf8Decode(response)
-    checkTrace(trace)
-    if (!this.#allow) {
-      return { type: 'failure', error: new SaslError('mechanism-too-weak', 'anonymous login is not allowed', { reason: 'anonymous-refused' }) }
-    }
-    return { type: 'success', identity: makeIdentity(this.mechanism, this.#username, this.#username, { trace }) }
   }
 }
 
@@ -101,5 +71,8 @@ export const anonymous: Mechanism<AnonymousClientOptions, AnonymousServerOptions
   name: 'ANONYMOUS',
   traits: { clientFirst: true, plaintext: false, mutual: false, channelBinding: false, strength: 0, legacy: false, explicitOnly: true },
   client: (options) => new AnonymousClient(options),
-  server: (options) => new AnonymousServer(options),
+  server: (options) => {
+    const copy = { ...options }
+    return lazyServer('ANONYMOUS', () => import('./anonymous-server.js'), (module) => new module.AnonymousServer(copy))
+  },
 }

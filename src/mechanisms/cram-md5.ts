@@ -6,12 +6,11 @@
  * @module saslkit/cram-md5
  */
 import { SaslError } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
-import type { Mechanism, ServerOptions, StoredCredentials } from '../core/types.js'
-import { concatBytes, constantTimeEqual, hexEncode } from '../codec/bytes.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
-import { HMAC_MD5_CONTEXT_BYTES, hmacMd5, hmacMd5Context, hmacMd5FromContext } from '../crypto/md5.js'
+import { ClientBase, lazyServer } from '../core/guard.js'
+import type { Mechanism, ServerOptions } from '../core/types.js'
+import { concatBytes, hexEncode } from '../codec/bytes.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { hmacMd5 } from '../crypto/md5.js'
 import { randomBytes } from '../crypto/random.js'
 
 /**
@@ -51,11 +50,8 @@ export interface CramMd5ServerOptions extends ServerOptions {
 /** Bytes of randomness in a default challenge. */
 const CHALLENGE_RANDOM_BYTES = 16
 /** RFC 2195 §2: the digest is 16 bytes, sent as 32 lower-case hex digits. */
-const DIGEST_HEX = /^[0-9a-f]{32}$/
 // A dot-atom domain as RFC 5322 msg-id allows it: no space, no angle brackets, no '@'.
 const HOSTNAME = /^[!#-'*+\-./0-9=?A-Z^-~]+$/
-
-const DUMMY_CONTEXT_KEY = /* @__PURE__ */ utf8Encode('saslkit-unknown-user-dummy-password')
 
 class CramMd5Client extends ClientBase {
   readonly mechanism = 'CRAM-MD5'
@@ -76,7 +72,7 @@ class CramMd5Client extends ClientBase {
     return undefined
   }
 
-  protected onNext(challenge: Uint8Array): Uint8Array {
+  protected override onNext(challenge: Uint8Array): Uint8Array {
     if (this.#answered) throw new SaslError('malformed-request', 'CRAM-MD5: unexpected second challenge')
     if (challenge.length === 0) throw new SaslError('malformed-request', 'CRAM-MD5: empty challenge')
     this.#answered = true
@@ -86,61 +82,6 @@ class CramMd5Client extends ClientBase {
   }
 }
 
-class CramMd5Server extends ServerBase {
-  readonly mechanism = 'CRAM-MD5'
-  readonly #options: ServerOptions
-  readonly #challenge: Uint8Array
-
-  constructor(options: CramMd5ServerOptions) {
-    super(options.maxMessageBytes)
-    if (options.credentials === undefined) throw new SaslError('protocol-violation', 'CRAM-MD5 server needs credentials()')
-    if (options.challenge !== undefined && (typeof options.challenge !== 'string' || options.challenge === '')) {
-      throw new SaslError('malformed-request', 'CRAM-MD5: empty challenge')
-    }
-    this.#options = { ...options }
-    this.#challenge = utf8Encode(options.challenge ?? makeChallenge(options))
-  }
-
-  protected async onNext(response: Uint8Array | undefined, first: boolean): Promise<ServerOutcome> {
-    if (first) {
-      // RFC 2195 §2: the server speaks first; a client that sends anything first is broken.
-      if (response !== undefined) throw new SaslError('malformed-request', 'CRAM-MD5: unexpected initial response')
-      return { type: 'challenge', challenge: this.#challenge.slice() }
-    }
-    const text = utf8Decode(response!)
-    // Usernames may contain spaces: the digest follows the last one.
-    const space = text.lastIndexOf(' ')
-    if (space < 1) throw new SaslError('malformed-request', 'CRAM-MD5: expected username SP digest')
-    const authcid = text.slice(0, space)
-    const digestHex = text.slice(space + 1)
-    if (!DIGEST_HEX.test(digestHex)) throw new SaslError('malformed-request', 'CRAM-MD5: digest must be 32 lower-case hex digits')
-    checkIdentityLength(authcid, 'username')
-    const stored = await lookupCredentials(this.#options, authcid, this.mechanism)
-    // Unknown users and users without a usable secret are checked against a dummy key, so the
-    // work and the answer are the same as for a wrong password.
-    const { context, usable } = secretContext(stored)
-    const expected = hexEncode(hmacMd5FromContext(context, this.#challenge))
-    const match = constantTimeEqual(utf8Encode(expected), utf8Encode(digestHex))
-    if (stored === undefined) return { type: 'failure', error: notAuthorized('unknown-user') }
-    if (!usable) return { type: 'failure', error: notAuthorized('no-usable-credentials') }
-    if (!match) return { type: 'failure', error: notAuthorized('wrong-password') }
-    return concludeAuthentication(this.#options, this.mechanism, authcid, '', stored)
-  }
-}
-
-/**
- * The HMAC-MD5 context to verify with: from the plaintext password, else the stored one, else
- * a dummy. The context of a password (the stored one, or the dummy) is computed on every
- * attempt, so that every storage form and an unknown user cost the same work.
- */
-function secretContext(stored: StoredCredentials | undefined): { context: Uint8Array; usable: boolean } {
-  const derived = hmacMd5Context(stored?.password === undefined ? DUMMY_CONTEXT_KEY : utf8Encode(stored.password))
-  if (stored?.password !== undefined) return { context: derived, usable: true }
-  if (stored?.cramMd5 instanceof Uint8Array && stored.cramMd5.length === HMAC_MD5_CONTEXT_BYTES) return { context: stored.cramMd5, usable: true }
-  return { context: derived, usable: false }
-}
-
-/** RFC 2195 §2: `<random.timestamp@hostname>`, a fresh random part for every exchange. */
 function makeChallenge(options: CramMd5ServerOptions): string {
   const hostname = options.hostname ?? 'localhost'
   if (typeof hostname !== 'string' || !HOSTNAME.test(hostname)) throw new SaslError('malformed-request', 'CRAM-MD5: invalid hostname')
@@ -170,5 +111,14 @@ export const cramMd5: Mechanism<CramMd5ClientOptions, CramMd5ServerOptions> = {
   name: 'CRAM-MD5',
   traits: { clientFirst: false, plaintext: false, mutual: false, channelBinding: false, strength: 25, legacy: true },
   client: (options) => new CramMd5Client(options),
-  server: (options) => new CramMd5Server(options),
+  server: (options) => {
+    if (options.credentials === undefined) throw new SaslError('protocol-violation', 'CRAM-MD5 server needs credentials()')
+    if (options.challenge !== undefined && (typeof options.challenge !== 'string' || options.challenge === '')) {
+      throw new SaslError('malformed-request', 'CRAM-MD5: empty challenge')
+    }
+    // Made now, so that a bad hostname, random() or now() throws here.
+    const challenge = utf8Encode(options.challenge ?? makeChallenge(options))
+    const copy = { ...options }
+    return lazyServer('CRAM-MD5', () => import('./cram-md5-server.js'), (module) => new module.CramMd5Server(copy, challenge))
+  },
 }

@@ -4,11 +4,9 @@
  *
  * @module saslkit/external
  */
-import { SaslError } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
+import { ClientBase, lazyServer } from '../core/guard.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
 
 /**
  * EXTERNAL client options.
@@ -50,31 +48,9 @@ class ExternalClient extends ClientBase {
     return utf8Encode(this.#authzid)
   }
 
-  protected onNext(challenge: Uint8Array): Uint8Array {
-    // A server that did not take the initial response sends an empty challenge first.
-    if (challenge.length !== 0) throw new SaslError('malformed-request', 'EXTERNAL: unexpected non-empty challenge')
-    return utf8Encode(this.#authzid)
-  }
-}
-
-class ExternalServer extends ServerBase {
-  readonly mechanism = 'EXTERNAL'
-  readonly #options: ExternalServerOptions
-
-  constructor(options: ExternalServerOptions) {
-    super(options.maxMessageBytes)
-    this.#options = { ...options }
-  }
-
-  protected async onNext(response: Uint8Array | undefined): Promise<ServerOutcome> {
-    if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
-    const authzid = utf8Decode(response)
-    checkIdentityLength(authzid, 'authzid')
-    if (authzid.includes('\0')) throw new SaslError('malformed-request', 'EXTERNAL: authzid contains NUL')
-    const established = this.#options.identity
-    if (established === undefined || established === '') return { type: 'failure', error: notAuthorized('no-external-identity') }
-    const stored = await lookupCredentials(this.#options, established, this.mechanism)
-    return concludeAuthentication(this.#options, this.mechanism, established, authzid, stored)
+  // A server that did not take the initial response sends an empty challenge first; any other is unexpected.
+  protected override onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
+    return challenge.length === 0 ? this.onStart() : super.onNext(challenge)
   }
 }
 
@@ -91,5 +67,8 @@ export const external: Mechanism<ExternalClientOptions, ExternalServerOptions> =
   name: 'EXTERNAL',
   traits: { clientFirst: true, plaintext: false, mutual: false, channelBinding: false, strength: 5, legacy: false, explicitOnly: true },
   client: (options) => new ExternalClient(options),
-  server: (options) => new ExternalServer(options),
+  server: (options) => {
+    const copy = { ...options }
+    return lazyServer('EXTERNAL', () => import('./external-server.js'), (module) => new module.ExternalServer(copy))
+  },
 }

@@ -8,13 +8,25 @@
  *
  * @module saslkit/gssapi
  */
-import { SaslError, asSaslError, type SaslErrorCode } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { checkIdentityLength, concludeAuthentication } from '../core/server.js'
-import type { Mechanism, SecurityLayer, ServerOptions } from '../core/types.js'
-import { concatBytes } from '../codec/bytes.js'
-import { FrameDecoder, MAX_FRAME_BYTES, encodeFrame } from '../codec/frames.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { SaslError } from '../core/errors.js'
+import { ClientBase, lazyServer } from '../core/guard.js'
+import type { Mechanism, SaslServer, SecurityLayer, ServerOptions } from '../core/types.js'
+import { utf8Encode } from '../codec/utf8.js'
+import {
+  LAYER_BITS,
+  LAYER_NAMES,
+  MECHANISM,
+  callProvider,
+  checkMaxBuffer,
+  checkProvider,
+  checkStep,
+  checkUnwrap,
+  isLayerName,
+  layerMessage,
+  layerNames,
+  readMaxBuffer,
+  wrapToken,
+} from './gssapi-common.js'
 
 /**
  * The RFC 4752 §3.3 security layers: none, integrity (GSS_Wrap without confidentiality) or
@@ -167,182 +179,6 @@ export interface GssapiServerOptions extends Pick<ServerOptions, 'authorize' | '
   readonly maxBuffer?: number
 }
 
-const MECHANISM = 'GSSAPI'
-/** Cyrus SASL's default maximum buffer. */
-const DEFAULT_MAX_BUFFER = 65536
-/** Room left for the wrap overhead when the provider has no wrapSizeLimit. */
-const DEFAULT_WRAP_OVERHEAD = 128
-
-// RFC 4752 §3.3: the security-layer bit-mask.
-const LAYER_BITS: Readonly<Record<GssSecurityLayerName, number>> = { none: 1, integrity: 2, confidentiality: 4 }
-const LAYER_NAMES: readonly GssSecurityLayerName[] = ['none', 'integrity', 'confidentiality']
-
-function layerNames(mask: number): GssSecurityLayerName[] {
-  return LAYER_NAMES.filter((name) => (mask & LAYER_BITS[name]) !== 0)
-}
-
-function isLayerName(value: unknown): value is GssSecurityLayerName {
-  return typeof value === 'string' && (LAYER_NAMES as readonly string[]).includes(value)
-}
-
-function checkMaxBuffer(value: number | undefined): number {
-  const max = value ?? DEFAULT_MAX_BUFFER
-  if (!Number.isInteger(max) || max < 1 || max > MAX_FRAME_BYTES) {
-    throw new SaslError('protocol-violation', `${MECHANISM}: maxBuffer must be an integer from 1 to ${MAX_FRAME_BYTES}`)
-  }
-  return max
-}
-
-/** The 4 octets of RFC 4752 §3.1/§3.2: bit-mask, then a 24-bit big-endian maximum. */
-function layerMessage(mask: number, maxBuffer: number, authzid?: Uint8Array): Uint8Array {
-  const head = new Uint8Array([mask, (maxBuffer >>> 16) & 0xff, (maxBuffer >>> 8) & 0xff, maxBuffer & 0xff])
-  return authzid === undefined ? head : concatBytes(head, authzid)
-}
-
-function readMaxBuffer(message: Uint8Array): number {
-  return (message[1]! << 16) | (message[2]! << 8) | message[3]!
-}
-
-/** Runs a provider call; what it throws becomes a SaslError with `code` (a SaslError stays). */
-async function callProvider<T>(run: () => T | Promise<T>, code: SaslErrorCode, message: string): Promise<T> {
-  try {
-    return await run()
-  } catch (error) {
-    throw asSaslError(error, code, `${MECHANISM}: ${message}`)
-  }
-}
-
-function checkStep(result: unknown): { token: Uint8Array | undefined; complete: boolean } {
-  const r = result as Partial<GssStepResult> | null | undefined
-  if (typeof r !== 'object' || r === null || typeof r.complete !== 'boolean' || !(r.token === undefined || r.token instanceof Uint8Array)) {
-    throw new SaslError('temporary-auth-failure', `${MECHANISM}: the provider's step() returned no { token?, complete }`)
-  }
-  return { token: r.token, complete: r.complete }
-}
-
-function checkUnwrap(result: unknown): GssUnwrapResult {
-  const r = result as Partial<GssUnwrapResult> | null | undefined
-  if (typeof r !== 'object' || r === null || !(r.data instanceof Uint8Array) || typeof r.confidential !== 'boolean') {
-    throw new SaslError('temporary-auth-failure', `${MECHANISM}: the provider's unwrap() returned no { data, confidential }`)
-  }
-  return { data: r.data, confidential: r.confidential }
-}
-
-async function wrapToken(context: GssContext, data: Uint8Array, confidential: boolean): Promise<Uint8Array> {
-  const token = await callProvider(() => context.wrap(data, { confidential }), 'temporary-auth-failure', 'GSS_Wrap failed')
-  if (!(token instanceof Uint8Array) || token.length === 0) {
-    throw new SaslError('temporary-auth-failure', `${MECHANISM}: the provider's wrap() returned no token`)
-  }
-  return token
-}
-
-function checkProvider(provider: unknown, side: string): void {
-  const p = provider as Partial<GssInitiator> | null | undefined
-  if (typeof p !== 'object' || p === null || typeof p.step !== 'function' || typeof p.wrap !== 'function' || typeof p.unwrap !== 'function') {
-    throw new SaslError('protocol-violation', `${MECHANISM}: the ${side} provider needs step(), wrap() and unwrap()`)
-  }
-}
-
-/**
- * The RFC 4752 §3.3 security layer over an established context: each buffer is split to
- * what the peer can receive, wrapped, and framed with a 4-octet length (RFC 4422 §3.7);
- * received bytes go through the incremental {@link FrameDecoder} and are unwrapped frame by
- * frame. Calls in each direction run one at a time, in call order, so the GSS sequence
- * numbers match the order of the bytes. A failure breaks that direction for good.
- */
-class GssSecurityLayer implements SecurityLayer {
-  readonly #context: GssContext
-  readonly #confidential: boolean
-  readonly #peerMaxBuffer: number
-  readonly #frames: FrameDecoder
-  #chunkBytes: number | undefined
-  #sending: Promise<unknown> = Promise.resolve()
-  #receiving: Promise<unknown> = Promise.resolve()
-  #sendFailure: SaslError | undefined
-  #receiveFailure: SaslError | undefined
-
-  constructor(context: GssContext, layer: 'integrity' | 'confidentiality', peerMaxBuffer: number, ownMaxBuffer: number) {
-    this.#context = context
-    this.#confidential = layer === 'confidentiality'
-    this.#peerMaxBuffer = peerMaxBuffer
-    this.#frames = new FrameDecoder(ownMaxBuffer)
-  }
-
-  encode(data: Uint8Array): Promise<Uint8Array> {
-    if (!(data instanceof Uint8Array)) return Promise.reject(new SaslError('protocol-violation', 'encode() takes a Uint8Array'))
-    const run = this.#sending.then(() => this.#encode(data))
-    this.#sending = run.catch(() => undefined)
-    return run
-  }
-
-  decode(chunk: Uint8Array): Promise<Uint8Array[]> {
-    if (!(chunk instanceof Uint8Array)) return Promise.reject(new SaslError('protocol-violation', 'decode() takes a Uint8Array'))
-    const run = this.#receiving.then(() => this.#decode(chunk))
-    this.#receiving = run.catch(() => undefined)
-    return run
-  }
-
-  async #encode(data: Uint8Array): Promise<Uint8Array> {
-    if (this.#sendFailure !== undefined) throw this.#sendFailure
-    if (data.length === 0) return new Uint8Array(0)
-    try {
-      const chunkBytes = await this.#chunkSize()
-      const frames: Uint8Array[] = []
-      for (let at = 0; at < data.length; at += chunkBytes) {
-        const token = await wrapToken(this.#context, data.subarray(at, at + chunkBytes), this.#confidential)
-        // RFC 4752 §3.3: never send more than the peer said it can receive.
-        if (token.length > this.#peerMaxBuffer) {
-          throw new SaslError('temporary-auth-failure', `${MECHANISM}: a wrapped token of ${token.length} bytes exceeds the peer's maximum of ${this.#peerMaxBuffer}`)
-        }
-        frames.push(encodeFrame(token))
-      }
-      return concatBytes(...frames)
-    } catch (error) {
-      this.#sendFailure = asSaslError(error, 'temporary-auth-failure', `${MECHANISM}: security layer encoding failed`)
-      throw this.#sendFailure
-    }
-  }
-
-  async #decode(chunk: Uint8Array): Promise<Uint8Array[]> {
-    if (this.#receiveFailure !== undefined) throw this.#receiveFailure
-    try {
-      const messages: Uint8Array[] = []
-      for (const token of this.#frames.decode(chunk)) {
-        const unwrapped = checkUnwrap(await callProvider(() => this.#context.unwrap(token), 'malformed-request', 'a security-layer frame did not unwrap'))
-        if (this.#confidential && !unwrapped.confidential) {
-          throw new SaslError('mechanism-too-weak', `${MECHANISM}: a frame arrived without the negotiated confidentiality`)
-        }
-        messages.push(unwrapped.data)
-      }
-      return messages
-    } catch (error) {
-      this.#receiveFailure = asSaslError(error, 'malformed-request', `${MECHANISM}: security layer decoding failed`)
-      throw this.#receiveFailure
-    }
-  }
-
-  /** The most plaintext per frame: GSS_Wrap_size_limit when the provider has it. */
-  async #chunkSize(): Promise<number> {
-    if (this.#chunkBytes === undefined) {
-      const context = this.#context
-      let limit = this.#peerMaxBuffer - DEFAULT_WRAP_OVERHEAD
-      if (context.wrapSizeLimit !== undefined) {
-        const peerMax = this.#peerMaxBuffer
-        const confidential = this.#confidential
-        limit = await callProvider(() => context.wrapSizeLimit!(peerMax, confidential), 'temporary-auth-failure', 'GSS_Wrap_size_limit failed')
-        if (!Number.isInteger(limit) || limit < 0 || limit > peerMax) {
-          throw new SaslError('temporary-auth-failure', `${MECHANISM}: the provider's wrapSizeLimit() returned no size within the peer's maximum`)
-        }
-      }
-      if (limit < 1) {
-        throw new SaslError('malformed-request', `${MECHANISM}: the peer's maximum buffer of ${this.#peerMaxBuffer} bytes cannot hold a wrapped token`)
-      }
-      this.#chunkBytes = limit
-    }
-    return this.#chunkBytes
-  }
-}
-
 type ClientPhase = 'context' | 'offer' | 'answered'
 
 class GssapiClient extends ClientBase {
@@ -375,7 +211,7 @@ class GssapiClient extends ClientBase {
     return step.token ?? new Uint8Array(0)
   }
 
-  protected async onNext(challenge: Uint8Array): Promise<Uint8Array> {
+  protected override async onNext(challenge: Uint8Array): Promise<Uint8Array> {
     switch (this.#phase) {
       case 'context': {
         // Each server token (even an empty one) goes to GSS_Init_sec_context until the
@@ -415,7 +251,8 @@ class GssapiClient extends ClientBase {
     }
     if (this.#layer !== 'none') {
       if (serverMax === 0) throw new SaslError('malformed-request', `${MECHANISM}: the server offers a security layer with a maximum buffer of 0`)
-      this.#negotiated = new GssSecurityLayer(this.#provider, this.#layer, serverMax, this.#maxBuffer)
+      // The layer's code loads only now, for an exchange that negotiated one.
+      this.#negotiated = new (await import('./gssapi-layer.js')).GssSecurityLayer(this.#provider, this.#layer, serverMax, this.#maxBuffer)
     }
     // RFC 4752 §3.1: chosen bit, our maximum (which MUST be 0 without a layer), authzid;
     // wrapped with conf_flag FALSE.
@@ -432,126 +269,6 @@ class GssapiClient extends ClientBase {
       throw new SaslError('server-not-verified', `${MECHANISM}: success before the security layer was negotiated`)
     }
     if (this.#negotiated !== undefined) this.securityLayer = this.#negotiated
-  }
-}
-
-type ServerPhase = 'context' | 'acknowledge' | 'offered'
-
-class GssapiServer extends ServerBase {
-  readonly mechanism = MECHANISM
-  readonly #options: GssapiServerOptions
-  readonly #offered: number
-  readonly #maxBuffer: number
-  #acceptor: GssAcceptor | undefined
-  #phase: ServerPhase = 'context'
-
-  constructor(options: GssapiServerOptions) {
-    super(options.maxMessageBytes)
-    const provider = options.provider as unknown
-    if (typeof provider !== 'function') checkProvider(provider, 'server')
-    const layers = options.securityLayers ?? LAYER_NAMES
-    if (!Array.isArray(layers) || layers.length === 0 || !layers.every(isLayerName)) {
-      throw new SaslError('protocol-violation', `${MECHANISM}: securityLayers must list 'none', 'integrity' and/or 'confidentiality'`)
-    }
-    this.#offered = layers.reduce((mask: number, name: GssSecurityLayerName) => mask | LAYER_BITS[name], 0)
-    this.#maxBuffer = checkMaxBuffer(options.maxBuffer)
-    this.#options = { ...options }
-  }
-
-  protected async onNext(response: Uint8Array | undefined): Promise<ServerOutcome> {
-    // Once the exchange is over, the security context (its session key) is kept only by a
-    // negotiated security layer: a failed exchange, or one without a layer, lets it go.
-    try {
-      const outcome = await this.#step(response)
-      if (outcome.type !== 'challenge' && this.securityLayer === undefined) this.#acceptor = undefined
-      return outcome
-    } catch (error) {
-      this.#acceptor = undefined
-      throw error
-    }
-  }
-
-  async #step(response: Uint8Array | undefined): Promise<ServerOutcome> {
-    // No initial response: RFC 4422 §5 — send an empty challenge and wait for the token.
-    if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
-    switch (this.#phase) {
-      case 'context':
-        return this.#acceptContext(response)
-      case 'acknowledge':
-        // RFC 4752 §3.2: after the final context token "expects a reply from the client with no data".
-        if (response.length !== 0) throw new SaslError('malformed-request', `${MECHANISM}: expected an empty response after the final context token`)
-        return this.#offer()
-      case 'offered':
-        return this.#conclude(response)
-    }
-  }
-
-  async #loadAcceptor(): Promise<GssAcceptor> {
-    if (this.#acceptor === undefined) {
-      const provider = this.#options.provider
-      const acceptor = typeof provider === 'function' ? await callProvider(provider, 'temporary-auth-failure', 'the acceptor factory failed') : provider
-      checkProvider(acceptor, 'server')
-      this.#acceptor = acceptor
-    }
-    return this.#acceptor
-  }
-
-  async #acceptContext(token: Uint8Array): Promise<ServerOutcome> {
-    if (token.length === 0) throw new SaslError('malformed-request', `${MECHANISM}: empty context token`)
-    const acceptor = await this.#loadAcceptor()
-    // RFC 4752 §3.2: GSS_Accept_sec_context until GSS_S_COMPLETE; a token it refuses means
-    // the client's credentials did not check out.
-    let step: { token: Uint8Array | undefined; complete: boolean }
-    try {
-      step = checkStep(await acceptor.step(token))
-    } catch (error) {
-      if (error instanceof SaslError) throw error
-      throw new SaslError('not-authorized', 'authentication failed', { reason: 'gss-accept-failed', cause: error })
-    }
-    if (!step.complete) return { type: 'challenge', challenge: step.token ?? new Uint8Array(0) }
-    if (typeof acceptor.initiatorName !== 'string' || acceptor.initiatorName === '') {
-      throw new SaslError('temporary-auth-failure', `${MECHANISM}: the acceptor did not report initiatorName`)
-    }
-    if (step.token !== undefined && step.token.length > 0) {
-      this.#phase = 'acknowledge'
-      return { type: 'challenge', challenge: step.token }
-    }
-    return this.#offer()
-  }
-
-  // RFC 4752 §3.2: 4 octets — the layers offered and our maximum (0 without a layer) —
-  // wrapped with conf_flag FALSE.
-  async #offer(): Promise<ServerOutcome> {
-    const maxBuffer = this.#offered === LAYER_BITS.none ? 0 : this.#maxBuffer
-    const token = await wrapToken(this.#acceptor!, layerMessage(this.#offered, maxBuffer), false)
-    this.#phase = 'offered'
-    return { type: 'challenge', challenge: token }
-  }
-
-  async #conclude(response: Uint8Array): Promise<ServerOutcome> {
-    const acceptor = this.#acceptor!
-    const answer = checkUnwrap(await callProvider(() => acceptor.unwrap(response), 'malformed-request', 'the security-layer answer did not unwrap')).data
-    // RFC 4752 §3.2: bit-mask of the chosen layer, the client's maximum, then the authzid.
-    if (answer.length < 4) throw new SaslError('malformed-request', `${MECHANISM}: the security-layer answer is shorter than 4 octets`)
-    const chosen = answer[0]!
-    const layer = LAYER_NAMES.find((name) => LAYER_BITS[name] === chosen)
-    if (layer === undefined) throw new SaslError('malformed-request', `${MECHANISM}: the answer must choose exactly one security layer`)
-    // "The server verifies that the client has selected a security layer that was offered."
-    if ((this.#offered & chosen) === 0) throw new SaslError('malformed-request', `${MECHANISM}: the client chose the '${layer}' layer, which was not offered`)
-    const clientMax = readMaxBuffer(answer)
-    // RFC 4752 wants 0 with no layer, but RFC 3501's example client sends 8192: any size is
-    // accepted with "none"; a layer needs room for at least one token.
-    if (layer !== 'none' && clientMax === 0) throw new SaslError('malformed-request', `${MECHANISM}: a security layer with a maximum buffer of 0`)
-    const authzid = utf8Decode(answer.subarray(4))
-    if (authzid.includes('\0')) throw new SaslError('malformed-request', `${MECHANISM}: authzid contains NUL`)
-    checkIdentityLength(authzid, 'authzid')
-    const principal = acceptor.initiatorName!
-    const details: Record<string, unknown> = { principal, securityLayer: layer }
-    if (typeof acceptor.acceptorName === 'string') details['acceptor'] = acceptor.acceptorName
-    // RFC 4752 §3.2: "verify that the src_name is authorized to act as the authorization identity".
-    const outcome = await concludeAuthentication(this.#options, this.mechanism, principal, authzid, undefined, details)
-    if (outcome.type === 'success' && layer !== 'none') this.securityLayer = new GssSecurityLayer(acceptor, layer, clientMax, this.#maxBuffer)
-    return outcome
   }
 }
 
@@ -576,5 +293,19 @@ export const gssapi: Mechanism<GssapiClientOptions, GssapiServerOptions> = {
   name: MECHANISM,
   traits: { clientFirst: true, plaintext: false, mutual: true, channelBinding: false, strength: 80, legacy: false },
   client: (options) => new GssapiClient(options),
-  server: (options) => new GssapiServer(options),
+  server: (options) => {
+    const provider = options.provider as unknown
+    if (typeof provider !== 'function') checkProvider(provider, 'server')
+    const layers = options.securityLayers ?? LAYER_NAMES
+    if (!Array.isArray(layers) || layers.length === 0 || !layers.every(isLayerName)) {
+      throw new SaslError('protocol-violation', `${MECHANISM}: securityLayers must list 'none', 'integrity' and/or 'confidentiality'`)
+    }
+    const offered = layers.reduce((mask: number, name: GssSecurityLayerName) => mask | LAYER_BITS[name], 0)
+    const maxBuffer = checkMaxBuffer(options.maxBuffer)
+    const copy = { ...options }
+    let server: SaslServer | undefined
+    const lazy = lazyServer(MECHANISM, () => import('./gssapi-server.js'), (module) => (server = new module.GssapiServer(copy, offered, maxBuffer)))
+    // The negotiated layer lives on the real server.
+    return Object.defineProperty(lazy, 'securityLayer', { get: () => server?.securityLayer })
+  },
 }

@@ -5,16 +5,10 @@
  * @module saslkit/login
  */
 import { SaslError } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import {
-  checkIdentityLength,
-  checkPlaintextPassword,
-  concludeAuthentication,
-  notAuthorized,
-  requirePasswordSource,
-} from '../core/server.js'
+import { ClientBase, lazyServer } from '../core/guard.js'
+import { requirePasswordSource } from '../core/options.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
 
 /**
  * LOGIN client options.
@@ -68,44 +62,10 @@ class LoginClient extends ClientBase {
   }
 
   // The draft: clients MUST ignore the prompt text (servers send `Username:`, `User Name\0`…).
-  protected onNext(): Uint8Array {
+  protected override onNext(): Uint8Array {
     const answer = this.#answers.shift()
     if (answer === undefined) throw new SaslError('malformed-request', 'LOGIN: unexpected third challenge')
     return answer
-  }
-}
-
-class LoginServer extends ServerBase {
-  readonly mechanism = 'LOGIN'
-  readonly #options: LoginServerOptions
-  readonly #prompts: { username: Uint8Array; password: Uint8Array }
-  #username: string | undefined
-
-  constructor(options: LoginServerOptions) {
-    super(options.maxMessageBytes)
-    requirePasswordSource(options, 'LOGIN')
-    this.#options = { ...options }
-    const prompts = options.prompts ?? { username: 'Username:', password: 'Password:' }
-    this.#prompts = { username: utf8Encode(prompts.username), password: utf8Encode(prompts.password) }
-  }
-
-  protected async onNext(response: Uint8Array | undefined, first: boolean): Promise<ServerOutcome> {
-    if (first && response === undefined) return { type: 'challenge', challenge: this.#prompts.username.slice() }
-    // [MS-XLOGIN]: some clients send the username as the initial response.
-    if (this.#username === undefined) {
-      const username = utf8Decode(response!)
-      if (username === '' || username.includes('\0')) throw new SaslError('malformed-request', 'LOGIN: invalid username')
-      checkIdentityLength(username, 'username')
-      this.#username = username
-      return { type: 'challenge', challenge: this.#prompts.password.slice() }
-    }
-    const password = utf8Decode(response!)
-    if (password === '') throw new SaslError('malformed-request', 'LOGIN: empty password')
-    const prepare = this.#options.prepare ?? ((s: string) => s)
-    const authcid = prepare(this.#username)
-    const checked = await checkPlaintextPassword(this.#options, this.mechanism, authcid, prepare(password))
-    if (!checked.ok) return { type: 'failure', error: notAuthorized(checked.reason) }
-    return concludeAuthentication(this.#options, this.mechanism, authcid, '', checked.stored)
   }
 }
 
@@ -123,5 +83,9 @@ export const login: Mechanism<LoginClientOptions, LoginServerOptions> = {
   name: 'LOGIN',
   traits: { clientFirst: false, plaintext: true, mutual: false, channelBinding: false, strength: 15, legacy: true },
   client: (options) => new LoginClient(options),
-  server: (options) => new LoginServer(options),
+  server: (options) => {
+    requirePasswordSource(options, 'LOGIN')
+    const copy = { ...options, prompts: { username: 'Username:', password: 'Password:', ...options.prompts } }
+    return lazyServer('LOGIN', () => import('./login-server.js'), (module) => new module.LoginServer(copy))
+  },
 }

@@ -12,27 +12,19 @@
  * @module saslkit/oauth
  */
 import { SaslError } from '../core/errors.js'
-import { checkIdentityLength } from '../core/server.js'
-import type { Mechanism, ServerOptions, ServerStep } from '../core/types.js'
-import { encodeGs2Header, parseGs2Header } from '../codec/gs2.js'
-import { utf8Decode } from '../codec/utf8.js'
+import { lazyServer } from '../core/guard.js'
+import type { Mechanism, ServerOptions } from '../core/types.js'
+import { encodeGs2Header } from '../codec/gs2.js'
 import {
   KVSEP,
   OAuthClientBase,
-  OAuthServerBase,
   checkClientPort,
   checkClientValue,
-  concludeToken,
   dummyResponse,
   encodeKvMessage,
-  parseBearer,
-  parseKvPairs,
-  parsePort,
   resolveToken,
-  type OAuthError,
   type OAuthTokenRequest,
   type OAuthTokenResult,
-  type Refusal,
   type TokenSource,
 } from './oauth-framing.js'
 
@@ -89,11 +81,7 @@ export interface OAuthServerOptions extends ServerOptions {
   validateToken(request: OAuthTokenRequest): OAuthTokenResult | Promise<OAuthTokenResult>
 }
 
-const BEARER_ERROR: OAuthError = { status: 'invalid_token' }
-// What Gmail answers an XOAUTH2 client whose token it refuses.
-const XOAUTH2_ERROR: OAuthError = { status: '401', schemes: 'bearer' }
 /** Control characters have no place in an identity, even where saslname escaping would carry them. */
-const CONTROL = /[\x00-\x1f\x7f]/
 
 function tokenSource(mechanism: string, token: unknown): TokenSource {
   if (typeof token !== 'string' && typeof token !== 'function') {
@@ -104,10 +92,6 @@ function tokenSource(mechanism: string, token: unknown): TokenSource {
 
 function requireValidateToken(options: OAuthServerOptions, mechanism: string): void {
   if (typeof options.validateToken !== 'function') throw new SaslError('protocol-violation', `${mechanism} server needs validateToken()`)
-}
-
-function malformed(mechanism: string, message: string): SaslError {
-  return new SaslError('malformed-request', `${mechanism}: ${message}`)
 }
 
 class OAuthBearerClient extends OAuthClientBase {
@@ -157,65 +141,6 @@ class XOAuth2Client extends OAuthClientBase {
   }
 }
 
-class OAuthBearerServer extends OAuthServerBase {
-  readonly mechanism = 'OAUTHBEARER'
-  readonly #options: OAuthServerOptions
-
-  constructor(options: OAuthServerOptions) {
-    super(options.maxMessageBytes, dummyResponse.kvsep)
-    requireValidateToken(options, this.mechanism)
-    this.#options = { ...options }
-  }
-
-  protected async authenticate(message: Uint8Array): Promise<ServerStep | Refusal> {
-    const text = utf8Decode(message)
-    // RFC 7628 §3.1: the lone kvsep "is only valid" after an error.
-    if (text === KVSEP) throw malformed(this.mechanism, 'the dummy response came first')
-    // RFC 5801 §4 via RFC 7628 §3.1: `n,` or `y,` and an optional `a=`; §4.4's `n,user=` is refused here.
-    const { header, rest } = parseGs2Header(text)
-    if (header.flag === 'p') throw malformed(this.mechanism, 'OAUTHBEARER has no channel binding')
-    const authzid = header.authzid ?? ''
-    if (CONTROL.test(authzid)) throw malformed(this.mechanism, 'invalid authzid')
-    checkIdentityLength(authzid, 'authzid')
-    if (!rest.startsWith(KVSEP)) throw malformed(this.mechanism, 'no %x01 after the GS2 header')
-    const pairs = parseKvPairs(this.mechanism, rest.slice(1))
-    const token = parseBearer(this.mechanism, pairs.get('auth'))
-    const host = pairs.get('host')
-    const port = parsePort(this.mechanism, pairs.get('port'))
-    const request: OAuthTokenRequest = {
-      mechanism: this.mechanism,
-      token,
-      authzid,
-      username: authzid,
-      ...(host === undefined ? {} : { host }),
-      ...(port === undefined ? {} : { port }),
-    }
-    return concludeToken(this.#options, request, BEARER_ERROR, true)
-  }
-}
-
-class XOAuth2Server extends OAuthServerBase {
-  readonly mechanism = 'XOAUTH2'
-  readonly #options: OAuthServerOptions
-
-  constructor(options: OAuthServerOptions) {
-    super(options.maxMessageBytes, dummyResponse.empty)
-    requireValidateToken(options, this.mechanism)
-    this.#options = { ...options }
-  }
-
-  protected async authenticate(message: Uint8Array): Promise<ServerStep | Refusal> {
-    const pairs = parseKvPairs(this.mechanism, utf8Decode(message))
-    const user = pairs.get('user')
-    if (user === undefined || user === '') throw malformed(this.mechanism, 'missing user=')
-    if (CONTROL.test(user)) throw malformed(this.mechanism, 'invalid user=')
-    checkIdentityLength(user, 'user')
-    const token = parseBearer(this.mechanism, pairs.get('auth'))
-    // user= names the mailbox: it is the requested identity, checked against the token's owner.
-    return concludeToken(this.#options, { mechanism: this.mechanism, token, authzid: user, username: user }, XOAUTH2_ERROR, true)
-  }
-}
-
 /**
  * The OAUTHBEARER mechanism (RFC 7628): `n,a=<user>,^Ahost=…^Aport=…^Aauth=Bearer <token>^A^A`.
  * Strength 60; plaintext (a bearer token is replayable), so `negotiate()` and the profiles
@@ -232,7 +157,11 @@ export const oauthBearer: Mechanism<OAuthClientOptions, OAuthServerOptions> = {
   name: 'OAUTHBEARER',
   traits: { clientFirst: true, plaintext: true, mutual: false, channelBinding: false, strength: 60, legacy: false },
   client: (options) => new OAuthBearerClient(options),
-  server: (options) => new OAuthBearerServer(options),
+  server: (options) => {
+    requireValidateToken(options, 'OAUTHBEARER')
+    const copy = { ...options }
+    return lazyServer('OAUTHBEARER', () => import('./oauth-server.js'), (module) => new module.OAuthBearerServer(copy))
+  },
 }
 
 /**
@@ -249,5 +178,9 @@ export const xoauth2: Mechanism<OAuthClientOptions, OAuthServerOptions> = {
   name: 'XOAUTH2',
   traits: { clientFirst: true, plaintext: true, mutual: false, channelBinding: false, strength: 55, legacy: true },
   client: (options) => new XOAuth2Client(options),
-  server: (options) => new XOAuth2Server(options),
+  server: (options) => {
+    requireValidateToken(options, 'XOAUTH2')
+    const copy = { ...options }
+    return lazyServer('XOAUTH2', () => import('./oauth-server.js'), (module) => new module.XOAuth2Server(copy))
+  },
 }

@@ -5,16 +5,10 @@
  * @module saslkit/plain
  */
 import { SaslError } from '../core/errors.js'
-import { ClientBase, ServerBase, type ServerOutcome } from '../core/guard.js'
-import {
-  checkIdentityLength,
-  checkPlaintextPassword,
-  concludeAuthentication,
-  notAuthorized,
-  requirePasswordSource,
-} from '../core/server.js'
+import { ClientBase, lazyServer } from '../core/guard.js'
+import { requirePasswordSource } from '../core/options.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
+import { utf8Encode } from '../codec/utf8.js'
 
 /**
  * PLAIN client options.
@@ -54,55 +48,20 @@ class PlainClient extends ClientBase {
   constructor(options: PlainClientOptions) {
     super()
     const prepare = options.prepare ?? ((s: string) => s)
-    const authzid = options.authzid ?? ''
     if (typeof options.username !== 'string' || typeof options.password !== 'string') {
       throw new SaslError('malformed-request', 'PLAIN: username and password must be strings')
     }
-    const username = prepare(options.username)
-    const password = prepare(options.password)
+    const fields = [options.authzid ?? '', prepare(options.username), prepare(options.password)]
     // RFC 4616 §2: authcid and passwd are 1*SAFE, and no field may hold a NUL.
-    if (username === '' || password === '') throw new SaslError('malformed-request', 'PLAIN: empty username or password')
-    if ([authzid, username, password].some((field) => field.includes('\0'))) {
-      throw new SaslError('malformed-request', 'PLAIN: a field contains NUL')
-    }
-    this.#message = `${authzid}\0${username}\0${password}`
+    if (!fields[1] || !fields[2]) throw new SaslError('malformed-request', 'PLAIN: empty username or password')
+    if (fields.some((field) => field.includes('\0'))) throw new SaslError('malformed-request', 'PLAIN: a field contains NUL')
+    this.#message = fields.join('\0')
   }
 
   protected onStart(): Uint8Array {
     // One encode of the joined fields: the same bytes as encoding each (NUL is one byte and
     // splits no surrogate pair), and a fresh array the caller may keep.
     return utf8Encode(this.#message)
-  }
-
-  protected onNext(): never {
-    throw new SaslError('malformed-request', 'PLAIN: the server sent a challenge after the response')
-  }
-}
-
-class PlainServer extends ServerBase {
-  readonly mechanism = 'PLAIN'
-  readonly #options: PlainServerOptions
-
-  constructor(options: PlainServerOptions) {
-    super(options.maxMessageBytes)
-    requirePasswordSource(options, 'PLAIN')
-    this.#options = { ...options }
-  }
-
-  protected async onNext(response: Uint8Array | undefined): Promise<ServerOutcome> {
-    // No initial response: RFC 4422 §5 — send an empty challenge and wait for it.
-    if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
-    const fields = utf8Decode(response).split('\0')
-    if (fields.length !== 3) throw new SaslError('malformed-request', 'PLAIN: expected authzid NUL authcid NUL passwd')
-    const [authzid, rawAuthcid, rawPassword] = fields as [string, string, string]
-    if (rawAuthcid === '' || rawPassword === '') throw new SaslError('malformed-request', 'PLAIN: empty authcid or password')
-    checkIdentityLength(authzid, 'authzid')
-    checkIdentityLength(rawAuthcid, 'authcid')
-    const prepare = this.#options.prepare ?? ((s: string) => s)
-    const authcid = prepare(rawAuthcid)
-    const checked = await checkPlaintextPassword(this.#options, this.mechanism, authcid, prepare(rawPassword))
-    if (!checked.ok) return { type: 'failure', error: notAuthorized(checked.reason) }
-    return concludeAuthentication(this.#options, this.mechanism, authcid, authzid, checked.stored)
   }
 }
 
@@ -121,5 +80,9 @@ export const plain: Mechanism<PlainClientOptions, PlainServerOptions> = {
   name: 'PLAIN',
   traits: { clientFirst: true, plaintext: true, mutual: false, channelBinding: false, strength: 20, legacy: false },
   client: (options) => new PlainClient(options),
-  server: (options) => new PlainServer(options),
+  server: (options) => {
+    requirePasswordSource(options, 'PLAIN')
+    const copy = { ...options }
+    return lazyServer('PLAIN', () => import('./plain-server.js'), (module) => new module.PlainServer(copy))
+  },
 }

@@ -12,45 +12,33 @@
  * @module saslkit/scram
  */
 import { SaslError, type SaslErrorCode } from '../core/errors.js'
-import { ClientBase, DEFAULT_MAX_MESSAGE_BYTES, ServerBase, type ServerOutcome } from '../core/guard.js'
-import { checkIdentityLength, concludeAuthentication, lookupCredentials } from '../core/server.js'
-import type {
-  ChannelBinding,
-  ClientRandomOptions,
-  Mechanism,
-  SaslClient,
-  ScramStoredKeys,
-  ServerOptions,
-  StoredCredentials,
-} from '../core/types.js'
+import { ClientBase, lazyServer } from '../core/guard.js'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../core/options.js'
+import type { ChannelBinding, ClientRandomOptions, Mechanism, SaslClient, ServerOptions } from '../core/types.js'
 import { base64Decode, base64Encode } from '../codec/base64.js'
-import { concatBytes, constantTimeEqual } from '../codec/bytes.js'
-import { encodeGs2Header, escapeSaslname, parseGs2Header, unescapeSaslname, type Gs2Header } from '../codec/gs2.js'
+import { concatBytes } from '../codec/bytes.js'
+import { constantTimeEqual } from '../codec/equal.js'
+import { encodeGs2Header, escapeSaslname, type Gs2Header } from '../codec/gs2.js'
 import { saslprepLazily } from '../codec/saslprep-ascii.js'
-import { utf8Decode, utf8Encode } from '../codec/utf8.js'
-import type { HashFunction } from '../crypto/pbkdf2.js'
+import { utf8Encode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 import { randomBytes } from '../crypto/random.js'
-import { SCRAM_SALT_BYTES, SHA1, SHA256, SHA512, digestOf, hmacOf, keysOf, saltPassword, xorBytes } from '../crypto/scram-keys.js'
+import { digestAsync, hmacAsync, type HashName } from '../crypto/pbkdf2.js'
+import { keysOfAsync, saltPassword, xorBytes } from '../crypto/scram-client-keys.js'
+import {
+  DEFAULT_MAX_ITERATIONS,
+  DEFAULT_MIN_ITERATIONS,
+  MAX_NONCE_LENGTH,
+  checkNonce,
+  iterationOption,
+  makeNonce,
+  malformed,
+  readAttributes,
+  type ScramServerConfig,
+  type ScramVariant,
+} from './scram-common.js'
 
-/** RFC 5802 §5.1: "a reasonable minimum" is 4096 iterations; fewer is refused. */
-const DEFAULT_MIN_ITERATIONS = 4096
-/** More than this is refused before any work: a hostile server could ask for days of PBKDF2. */
-const DEFAULT_MAX_ITERATIONS = 10_000_000
-/** Random bytes in a nonce (base64: 24 printable characters). */
-const NONCE_BYTES = 18
-/** Longest nonce part accepted from the peer. */
-const MAX_NONCE_LENGTH = 1024
 const CHANNEL_BINDING_TYPES: ReadonlySet<string> = new Set(['tls-server-end-point', 'tls-exporter', 'tls-unique'])
-
-/**
- * What a SCRAM variant is: its hash (noble's function and Web Crypto's name, which also keys
- * `StoredCredentials.scram`), whether it binds to the channel, and its negotiation strength.
- * Nothing below the descriptor looks at the mechanism name.
- */
-interface ScramVariant extends HashFunction {
-  readonly plus: boolean
-  readonly strength: number
-}
 
 /**
  * The keys of a completed SCRAM exchange, for an app to cache and pass back as client options
@@ -167,49 +155,7 @@ export interface ScramMechanism extends Mechanism<ScramClientOptions, ScramServe
 }
 
 // ---------------------------------------------------------------------------------------------
-// Message syntax (RFC 5802 §7)
-
-function malformed(message: string): SaslError {
-  return new SaslError('malformed-request', `SCRAM: ${message}`)
-}
-
-/**
- * Reads `attr=value,…`: the `required` attributes first, in order, then optional extensions,
- * which are ignored (RFC 5802 §5.1: "unrecognized attributes … MUST be ignored"). A mandatory
- * extension (`m=` first), a missing attribute, an attribute given twice, an empty value or a
- * malformed item is `malformed-request`.
- */
-function readAttributes(text: string, required: readonly string[], reserved: readonly string[] = []): Map<string, string> {
-  const items = text.split(',')
-  if (items[0]?.startsWith('m=') === true) throw malformed('mandatory extension (m=) not supported')
-  const values = new Map<string, string>()
-  const seen = new Set<string>()
-  items.forEach((item, index) => {
-    if (!/^[A-Za-z]=./s.test(item)) throw malformed('malformed attribute')
-    const name = item[0]!
-    if (seen.has(name) || reserved.includes(name)) throw malformed(`attribute ${name}= given twice`)
-    seen.add(name)
-    if (index < required.length) {
-      if (name !== required[index]) throw malformed(`expected ${required[index]}= in position ${index + 1}`)
-      values.set(name, item.slice(2))
-    }
-  })
-  if (items.length < required.length) throw malformed(`missing ${required[items.length]}=`)
-  return values
-}
-
-/** RFC 5802 §7: nonce = printable characters but `,` (already split off). */
-function checkNonce(nonce: string, what: string, maxLength = MAX_NONCE_LENGTH): void {
-  if (nonce.length > maxLength || !/^[\x21-\x2b\x2d-\x7e]+$/.test(nonce)) throw malformed(`invalid ${what} nonce`)
-}
-
-/** A nonce part: the option text (checked), or random bytes in base64. */
-function makeNonce(given: string | undefined, random: (length: number) => Uint8Array): string {
-  if (given === undefined) return base64Encode(random(NONCE_BYTES))
-  if (typeof given !== 'string') throw malformed('nonce option must be a string')
-  checkNonce(given, 'configured')
-  return given
-}
+// Client
 
 // RFC 5802 §7 server-error-value → the SaslError code a client reports.
 const SERVER_ERROR_CODES: Readonly<Record<string, SaslErrorCode>> = {
@@ -226,9 +172,6 @@ const SERVER_ERROR_CODES: Readonly<Record<string, SaslErrorCode>> = {
   'other-error': 'not-authorized',
 }
 
-// ---------------------------------------------------------------------------------------------
-// Client
-
 interface CachedKeys {
   salt?: Uint8Array
   iterations?: number
@@ -243,12 +186,6 @@ function optionalBytes(value: unknown, length: number | undefined, what: string)
     throw malformed(`${what} must be ${length === undefined ? 'non-empty bytes' : `${length} bytes`}`)
   }
   return new Uint8Array(value) // a copy, also of a Node Buffer (whose slice() is a view)
-}
-
-function iterationOption(value: unknown, fallback: number, what: string): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw malformed(`${what} must be a positive integer`)
-  return value
 }
 
 class ScramClientImpl extends ClientBase implements ScramClient {
@@ -275,7 +212,7 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     super()
     this.mechanism = name
     this.#variant = variant
-    const outputLen = variant.hash.outputLen
+    const outputLen = variant.outputLen
     if (typeof options.username !== 'string' || options.username === '') throw malformed('empty username')
     if (options.password !== undefined && (typeof options.password !== 'string' || options.password === '')) throw malformed('empty password')
     this.#username = options.username
@@ -347,7 +284,7 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     return utf8Encode(this.#gs2Header + this.#clientFirstBare)
   }
 
-  protected async onNext(challenge: Uint8Array): Promise<Uint8Array> {
+  protected override async onNext(challenge: Uint8Array): Promise<Uint8Array> {
     if (this.#phase === 'first-sent') return this.#answerServerFirst(challenge)
     if (this.#phase === 'final-sent') {
       // A protocol without additional data with success sends server-final as a challenge.
@@ -387,10 +324,14 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     const withoutProof = `c=${base64Encode(cbindInput)},r=${nonce}`
     // RFC 5802 §3: AuthMessage := client-first-message-bare + "," + server-first-message + "," + client-final-message-without-proof
     const authMessage = utf8Encode(`${this.#clientFirstBare},${serverFirst},${withoutProof}`)
-    const storedKey = digestOf(this.#variant, clientKey)
-    const clientSignature = hmacOf(this.#variant, storedKey, authMessage)
-    const proof = xorBytes(clientKey, clientSignature)
-    this.#expectedServerSignature = hmacOf(this.#variant, serverKey, authMessage)
+    const name = this.#variant.webCryptoName
+    // ClientSignature := HMAC(H(ClientKey), AuthMessage), ServerSignature := HMAC(ServerKey, AuthMessage), side by side.
+    const [[clientSignature], [serverSignature]] = await Promise.all([
+      digestAsync(name, clientKey).then((storedKey) => hmacAsync(name, storedKey, authMessage)),
+      hmacAsync(name, serverKey, authMessage),
+    ])
+    const proof = xorBytes(clientKey, clientSignature!)
+    this.#expectedServerSignature = serverSignature
     this.#phase = 'final-sent'
     return utf8Encode(`${withoutProof},p=${base64Encode(proof)}`)
   }
@@ -417,10 +358,10 @@ class ScramClientImpl extends ClientBase implements ScramClient {
       keys = { clientKey: cached.clientKey, serverKey: cached.serverKey }
     } else if (cacheFits && cached.saltedPassword !== undefined) {
       saltedPassword = cached.saltedPassword
-      keys = keysOf(this.#variant, saltedPassword)
+      keys = await keysOfAsync(this.#variant.webCryptoName, saltedPassword)
     } else if (this.#preparedPassword !== undefined) {
       saltedPassword = await saltPassword(this.#variant, this.#preparedPassword, salt, iterations)
-      keys = keysOf(this.#variant, saltedPassword)
+      keys = await keysOfAsync(this.#variant.webCryptoName, saltedPassword)
     } else {
       throw new SaslError('credentials-expired', `${this.mechanism}: the cached keys are for another salt or iteration count; the password is needed`)
     }
@@ -460,19 +401,7 @@ class ScramClientImpl extends ClientBase implements ScramClient {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Server
-
-/** A server failure with its RFC 5802 `e=` value, sent as the failure's additional data. */
-function refuse(code: SaslErrorCode, message: string, serverError: string, reason?: string): SaslError {
-  return new SaslError(code, `SCRAM: ${message}`, reason === undefined ? { details: { serverError } } : { details: { serverError }, reason })
-}
-
-/** The `e=` value for an error raised without one (a parse, decoding or callback failure). */
-function serverErrorOf(error: SaslError): string {
-  const given = error.details?.['serverError']
-  if (typeof given === 'string') return given
-  return error.code === 'incorrect-encoding' ? 'invalid-encoding' : 'other-error'
-}
+// Server options, checked and copied when the server is made (its code loads on the first step)
 
 let processSecret: Uint8Array | undefined
 
@@ -485,222 +414,32 @@ function secretBytes(secret: Uint8Array | string | undefined): Uint8Array {
   return processSecret
 }
 
-interface ServerRecord {
-  readonly salt: Uint8Array
-  readonly iterations: number
-  readonly storedKey: Uint8Array
-  readonly serverKey: Uint8Array
-  /** Set when the proof must fail whatever it is: why, for the log. */
-  readonly refusal?: string
-}
-
-interface PendingFinal {
-  readonly gs2Header: string
-  readonly binding: ChannelBinding | undefined
-  readonly clientFirstBare: string
-  readonly serverFirst: string
-  readonly nonce: string
-  readonly username: string
-  readonly authzid: string
-  readonly stored: StoredCredentials | undefined
-  readonly record: ServerRecord
-}
-
-class ScramServerImpl extends ServerBase {
-  readonly mechanism: string
-  readonly #variant: ScramVariant
-  readonly #options: ScramServerOptions
-  readonly #bindings: readonly ChannelBinding[]
-  readonly #secret: Uint8Array
-  readonly #iterations: number
-  readonly #random: (length: number) => Uint8Array
-  #pending: PendingFinal | undefined
-
-  constructor(variant: ScramVariant, name: string, options: ScramServerOptions) {
-    super(options.maxMessageBytes)
-    this.mechanism = name
-    this.#variant = variant
-    if (options.credentials === undefined) throw new SaslError('protocol-violation', `${name} server needs credentials()`)
-    this.#options = { ...options }
-    // Only bindings with data count: "-PLUS only when channel.bindings has data" (API.md §5).
-    this.#bindings = (options.channel?.bindings ?? [])
-      .filter(({ data }) => data instanceof Uint8Array && data.length > 0)
-      .map(({ type, data }) => ({ type, data: new Uint8Array(data) }))
-    this.#secret = secretBytes(options.secret)
-    this.#iterations = iterationOption(options.iterations, DEFAULT_MIN_ITERATIONS, 'iterations')
-    this.#random = options.random ?? randomBytes
-    if (options.nonce !== undefined) checkNonce(options.nonce, 'configured')
-  }
-
-  protected async onNext(response: Uint8Array | undefined, first: boolean): Promise<ServerOutcome> {
-    // No initial response: RFC 4422 §5, send an empty challenge and wait for client-first.
-    if (first && response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
-    try {
-      const pending = this.#pending
-      if (pending === undefined) return await this.#answerClientFirst(response!)
-      // client-final ends the exchange either way: the stored keys and credentials go now.
-      this.#pending = undefined
-      return await this.#answerClientFinal(pending, response!)
-    } catch (error) {
-      if (!(error instanceof SaslError)) throw error
-      // RFC 5802 §7: the failure carries server-error = "e=" server-error-value.
-      return { type: 'failure', error, additionalData: utf8Encode(`e=${serverErrorOf(error)}`) }
-    }
-  }
-
-  async #answerClientFirst(message: Uint8Array): Promise<ServerOutcome> {
-    const text = utf8Decode(message)
-    const { header, text: gs2Header, rest: clientFirstBare } = parseGs2Header(text)
-    const binding = this.#checkBindingFlag(header)
-    if (clientFirstBare.startsWith('m=')) throw refuse('malformed-request', 'mandatory extension not supported', 'extensions-not-supported')
-    const attributes = readAttributes(clientFirstBare, ['n', 'r'])
-    const clientNonce = attributes.get('r')!
-    checkNonce(clientNonce, 'client')
-    const username = await this.#prepareUsername(attributes.get('n')!)
-    const authzid = header.authzid ?? ''
-    checkIdentityLength(authzid, 'authzid')
-
-    const stored = await lookupCredentials(this.#options, username, this.mechanism)
-    const record = await this.#recordFor(username, stored)
-    const nonce = clientNonce + makeNonce(this.#options.nonce, this.#random)
-    const serverFirst = `r=${nonce},s=${base64Encode(record.salt)},i=${record.iterations}`
-    this.#pending = { gs2Header, binding, clientFirstBare, serverFirst, nonce, username, authzid, stored, record }
-    return { type: 'challenge', challenge: utf8Encode(serverFirst) }
-  }
-
-  /** RFC 5802 §6: the channel-binding flag against what this server and variant can do. */
-  #checkBindingFlag(header: Gs2Header): ChannelBinding | undefined {
-    if (this.#variant.plus) {
-      if (header.flag !== 'p') throw refuse('not-authorized', 'a -PLUS mechanism without channel binding', 'channel-bindings-dont-match', 'channel-binding-missing')
-      if (this.#bindings.length === 0) throw refuse('not-authorized', 'no channel binding on this connection', 'channel-binding-not-supported', 'channel-binding-unavailable')
-      const binding = this.#bindings.find((b) => b.type === header.cbType)
-      if (binding === undefined) throw refuse('not-authorized', 'unsupported channel-binding type', 'unsupported-channel-binding-type', 'channel-binding-type')
-      return binding
-    }
-    if (header.flag === 'p') throw refuse('malformed-request', 'channel binding requested on a mechanism without -PLUS', 'channel-binding-not-supported')
-    // RFC 5802 §6: "y" from a client while this server supports binding means -PLUS was stripped from the offer.
-    if (header.flag === 'y' && this.#bindings.length > 0) {
-      throw refuse('not-authorized', 'downgrade: the client could bind but saw no -PLUS offer', 'server-does-support-channel-binding', 'downgrade')
-    }
-    return undefined
-  }
-
-  async #prepareUsername(escaped: string): Promise<string> {
-    let username: string
-    try {
-      username = unescapeSaslname(escaped)
-      checkIdentityLength(username, 'username')
-      // RFC 5802 §5.1: the server prepares the username with SASLprep, as a query string.
-      username = await saslprepLazily(username)
-    } catch (error) {
-      if (!(error instanceof SaslError)) throw error
-      const details = { ...error.details, serverError: 'invalid-username-encoding' }
-      throw new SaslError('malformed-request', `SCRAM: invalid username: ${error.message}`, { details })
-    }
-    if (username === '') throw refuse('malformed-request', 'empty username', 'invalid-username-encoding')
-    return username
-  }
-
-  /**
-   * The stored keys, or a fake record that no proof matches. Every user costs the same few
-   * HMACs here (the fake is always computed), and the fake salt is the one a plaintext-password
-   * user gets, so the salt, the iteration count and the timing tell a prober nothing.
-   */
-  async #recordFor(username: string, stored: StoredCredentials | undefined): Promise<ServerRecord> {
-    const v = this.#variant
-    const label = (what: string) => utf8Encode(`saslkit SCRAM ${what}\u0000${username}`)
-    const salt = hmacOf(SHA256, this.#secret, label('salt')).slice(0, SCRAM_SALT_BYTES)
-    const fake: ServerRecord = {
-      salt,
-      iterations: this.#iterations,
-      storedKey: hmacOf(v, this.#secret, label('stored key')),
-      serverKey: hmacOf(v, this.#secret, label('server key')),
-      refusal: stored === undefined ? 'unknown-user' : 'no-usable-credentials',
-    }
-    const keys = stored?.scram?.[v.webCryptoName]
-    if (keys !== undefined) return checkStoredKeys(keys, v.hash.outputLen)
-    if (stored?.password === undefined) return fake
-    let password: string
-    try {
-      password = await saslprepLazily(stored.password, { storedString: true })
-    } catch {
-      return fake
-    }
-    if (password === '') return fake
-    const saltedPassword = await saltPassword(v, password, salt, this.#iterations)
-    const { clientKey, serverKey } = keysOf(v, saltedPassword)
-    return { salt, iterations: this.#iterations, storedKey: digestOf(v, clientKey), serverKey }
-  }
-
-  async #answerClientFinal(pending: PendingFinal, message: Uint8Array): Promise<ServerOutcome> {
-    const v = this.#variant
-    const text = utf8Decode(message)
-    // RFC 5802 §7: client-final-message = client-final-message-without-proof "," proof; p= is last.
-    const proofAt = text.lastIndexOf(',p=')
-    if (proofAt < 0) throw malformed('missing p=')
-    const withoutProof = text.slice(0, proofAt)
-    const proofText = text.slice(proofAt + 3)
-    if (proofText.includes(',')) throw malformed('p= must be the last attribute')
-    const attributes = readAttributes(withoutProof, ['c', 'r'], ['p'])
-    // RFC 5802 §6: c= is base64(gs2-header [cbind-data]): byte-exact, or the channel is not the client's.
-    const cbind = base64Decode(attributes.get('c')!)
-    const expected = concatBytes(utf8Encode(pending.gs2Header), pending.binding?.data ?? new Uint8Array(0))
-    if (!constantTimeEqual(cbind, expected)) {
-      throw refuse('not-authorized', 'channel binding does not match', 'channel-bindings-dont-match', 'channel-binding-mismatch')
-    }
-    if (attributes.get('r') !== pending.nonce) throw malformed('nonce does not match')
-    const proof = base64Decode(proofText)
-
-    const { record } = pending
-    const authMessage = utf8Encode(`${pending.clientFirstBare},${pending.serverFirst},${withoutProof}`)
-    // RFC 5802 §3: ClientKey := ClientProof XOR HMAC(StoredKey, AuthMessage); H(ClientKey) must be StoredKey.
-    const clientSignature = hmacOf(v, record.storedKey, authMessage)
-    const clientKey = xorBytes(proof.length === clientSignature.length ? proof : new Uint8Array(clientSignature.length), clientSignature)
-    const match = constantTimeEqual(digestOf(v, clientKey), record.storedKey) && proof.length === clientSignature.length
-    if (!match || record.refusal !== undefined) {
-      // Unknown user and wrong password: the same error, the same e=, only the log reason differs.
-      throw refuse('not-authorized', 'authentication failed', 'invalid-proof', record.refusal ?? 'wrong-password')
-    }
-    const serverSignature = hmacOf(v, record.serverKey, authMessage)
-    const details = pending.binding === undefined ? undefined : { channelBinding: pending.binding.type }
-    return concludeAuthentication(
-      this.#options,
-      this.mechanism,
-      pending.username,
-      pending.authzid,
-      pending.stored,
-      details,
-      undefined,
-      utf8Encode(`v=${base64Encode(serverSignature)}`),
-    )
-  }
-}
-
-/** A stored record, checked: a broken password database is the server's problem, not the client's. */
-function checkStoredKeys(keys: ScramStoredKeys, outputLen: number): ServerRecord {
-  const ok =
-    keys.salt instanceof Uint8Array &&
-    keys.salt.length > 0 &&
-    Number.isSafeInteger(keys.iterations) &&
-    keys.iterations > 0 &&
-    keys.storedKey instanceof Uint8Array &&
-    keys.storedKey.length === outputLen &&
-    keys.serverKey instanceof Uint8Array &&
-    keys.serverKey.length === outputLen
-  if (!ok) throw new SaslError('temporary-auth-failure', 'SCRAM: the stored credentials are invalid', { reason: 'invalid-stored-credentials' })
-  return { salt: keys.salt, iterations: keys.iterations, storedKey: keys.storedKey, serverKey: keys.serverKey }
+function scramServerConfig(name: string, options: ScramServerOptions): ScramServerConfig {
+  if (options.credentials === undefined) throw new SaslError('protocol-violation', `${name} server needs credentials()`)
+  // Only bindings with data count: "-PLUS only when channel.bindings has data" (API.md §5).
+  const bindings = (options.channel?.bindings ?? [])
+    .filter(({ data }) => data instanceof Uint8Array && data.length > 0)
+    .map(({ type, data }) => ({ type, data: new Uint8Array(data) }))
+  const secret = secretBytes(options.secret)
+  const iterations = iterationOption(options.iterations, DEFAULT_MIN_ITERATIONS, 'iterations')
+  if (options.nonce !== undefined) checkNonce(options.nonce, 'configured')
+  return { options: { ...options }, bindings, secret, iterations, random: options.random ?? randomBytes }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Descriptors
 
-function scramMechanism(variant: ScramVariant): ScramMechanism {
-  const name = `SCRAM-${variant.webCryptoName}${variant.plus ? '-PLUS' : ''}`
+function scramMechanism(webCryptoName: HashName, outputLen: number, plus: boolean, strength: number): ScramMechanism {
+  const variant: ScramVariant = { webCryptoName, outputLen, plus, strength }
+  const name = `SCRAM-${variant.webCryptoName}${plus ? '-PLUS' : ''}`
   return {
     name,
-    traits: { clientFirst: true, plaintext: false, mutual: true, channelBinding: variant.plus, strength: variant.strength, legacy: false },
+    traits: { clientFirst: true, plaintext: false, mutual: true, channelBinding: plus, strength, legacy: false },
     client: (options) => new ScramClientImpl(variant, name, options),
-    server: (options) => new ScramServerImpl(variant, name, options),
+    server: (options) => {
+      const config = scramServerConfig(name, options)
+      return lazyServer(name, () => import('./scram-server.js'), (module) => new module.ScramServerImpl(variant, name, config))
+    },
   }
 }
 
@@ -713,7 +452,7 @@ function scramMechanism(variant: ScramVariant): ScramMechanism {
  * const first = await client.start() // 'n,,n=user,r=…'
  * ```
  */
-export const scramSha1: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA1, plus: false, strength: 65 })
+export const scramSha1: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-1', 20, false, 65)
 
 /**
  * SCRAM-SHA-256 (RFC 7677). Strength 70.
@@ -727,7 +466,7 @@ export const scramSha1: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA
  * if (step.type === 'success') await client.finish(step.additionalData) // checks the server's v=
  * ```
  */
-export const scramSha256: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA256, plus: false, strength: 70 })
+export const scramSha256: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-256', 32, false, 70)
 
 /**
  * SCRAM-SHA-512 (draft-melnikov-scram-sha-512). Strength 75.
@@ -737,7 +476,7 @@ export const scramSha256: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...S
  * const client = scramSha512.client({ username: 'user', password: 'pencil' })
  * ```
  */
-export const scramSha512: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA512, plus: false, strength: 75 })
+export const scramSha512: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-512', 64, false, 75)
 
 /**
  * SCRAM-SHA-1-PLUS (RFC 5802 §6): SCRAM-SHA-1 bound to the TLS channel. Strength 90.
@@ -748,7 +487,7 @@ export const scramSha512: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...S
  * const client = scramSha1Plus.client({ username: 'user', password: 'pencil', channelBinding: channelBinding(socket, 'tls-exporter') })
  * ```
  */
-export const scramSha1Plus: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA1, plus: true, strength: 90 })
+export const scramSha1Plus: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-1', 20, true, 90)
 
 /**
  * SCRAM-SHA-256-PLUS (RFC 7677, RFC 5802 §6): SCRAM-SHA-256 bound to the TLS channel. Strength 95.
@@ -759,7 +498,7 @@ export const scramSha1Plus: ScramMechanism = /* @__PURE__ */ scramMechanism({ ..
  * const server = scramSha256Plus.server({ credentials, channel: { secure: true, bindings: [channelBinding(serverSocket, 'tls-exporter')] } })
  * ```
  */
-export const scramSha256Plus: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA256, plus: true, strength: 95 })
+export const scramSha256Plus: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-256', 32, true, 95)
 
 /**
  * SCRAM-SHA-512-PLUS: SCRAM-SHA-512 bound to the TLS channel. Strength 100, the strongest.
@@ -769,4 +508,4 @@ export const scramSha256Plus: ScramMechanism = /* @__PURE__ */ scramMechanism({ 
  * const client = scramSha512Plus.client({ username: 'user', password: 'pencil', channelBinding: channelBinding(socket, 'tls-server-end-point') })
  * ```
  */
-export const scramSha512Plus: ScramMechanism = /* @__PURE__ */ scramMechanism({ ...SHA512, plus: true, strength: 100 })
+export const scramSha512Plus: ScramMechanism = /* @__PURE__ */ scramMechanism('SHA-512', 64, true, 100)

@@ -1,6 +1,6 @@
 import { SaslError } from '../core/errors.js'
 import { base64Decode, base64Encode } from '../codec/base64.js'
-import { utf8Decode } from '../codec/utf8.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
 import type { GssInitiator, GssStepResult, GssUnwrapResult } from '../mechanisms/gssapi.js'
 
 /**

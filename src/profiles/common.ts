@@ -1,11 +1,12 @@
 /**
  * What the four protocol profiles share: the client driver loop (initial response, challenges,
  * local failure → cancel, the server's final data arriving as a challenge, error replies) and
- * the server driver (mechanism selection by channel, challenges, success data, refusals).
- * A profile only supplies its wire format (a `ClientWire` / `ServerWire`).
+ * the server profile object, whose driver (server.ts: mechanism selection by channel,
+ * challenges, success data, refusals) loads on its first line. A profile only supplies its
+ * wire format (a `ClientWire` / `ServerWire`).
  */
 import { SaslError, asSaslError, type SaslErrorCode } from '../core/errors.js'
-import type { Identity, Mechanism, SaslClient, SaslServer, SecurityLayer, ServerChannel, ServerOptions, ServerStep } from '../core/types.js'
+import type { Identity, Mechanism, SaslClient, SecurityLayer, ServerChannel, ServerOptions } from '../core/types.js'
 import { base64Decode } from '../codec/base64.js'
 
 /**
@@ -381,37 +382,48 @@ export interface ServerWire {
   tagOf?(line: string): string | undefined
 }
 
-/** The SaslError code a refusal outside SASL is logged with. */
-function refusalCode(refusal: Refusal): SaslErrorCode {
-  switch (refusal) {
-    case 'already-authenticated':
-    case 'line-too-long':
-    case 'unknown-command':
-    case 'syntax':
-      return 'malformed-request'
-    default:
-      return refusal
-  }
+/** The server driver's module once imported (an `import()` costs microseconds even for a loaded module). */
+let driver: Promise<typeof import('./server.js')> | undefined
+
+/** API.md §5: no plaintext mechanism on an unprotected channel, -PLUS only with binding data. */
+export function refusalFor(m: AnyMechanism, channel: ServerChannel): Refusal | undefined {
+  if (m.traits.plaintext && !channel.secure) return 'encryption-required'
+  if (m.traits.channelBinding && (channel.bindings?.length ?? 0) === 0) return 'invalid-mechanism'
+  return undefined
 }
 
-/** The server driver; each profile subclasses it to add its advertisement helper. */
+/** What a server profile took from its options at construction: checked and copied. */
+export interface ProfileServerConfig {
+  readonly mechanisms: readonly AnyMechanism[]
+  readonly shared: Readonly<Record<string, unknown>>
+  readonly overrides: Readonly<Record<string, object>>
+  readonly channel: ServerChannel
+  readonly maxLineLength: number | undefined
+}
+
+/** What the server driver exposes to the profile object that holds it. */
+export interface ProfileServerEngine {
+  handle(line: string): Promise<ServerResult>
+  readonly identity: Identity | undefined
+  readonly securityLayer: SecurityLayer | undefined
+}
+
+/**
+ * The server profile object; each profile subclasses it to add its advertisement helper. The
+ * options are checked and copied here, at construction; the driver and the profile's wire
+ * format load on the first `receive()` (a dynamic import), so a bundle that only runs the
+ * client side never downloads them.
+ */
 export class ProfileServer implements ServerExchange {
-  readonly #wire: ServerWire
-  readonly #mechanisms: readonly AnyMechanism[]
-  readonly #shared: Readonly<Record<string, unknown>>
-  readonly #overrides: Readonly<Record<string, object>>
-  readonly #channel: ServerChannel
-  readonly #maxLineLength: number
+  readonly #config: ProfileServerConfig
+  readonly #loadWire: () => Promise<ServerWire>
   readonly mechanisms: readonly string[]
-  #phase: 'idle' | 'exchange' | 'final' | 'authenticated' = 'idle'
+  #engine: Promise<ProfileServerEngine> | undefined
+  #loaded: ProfileServerEngine | undefined
   #busy = false
-  #sasl: SaslServer | undefined
-  #tag: string | undefined
-  #pending: Identity | undefined
-  #identity: Identity | undefined
 
   /** @internal */
-  constructor(wire: ServerWire, options: ProfileServerOptions) {
+  constructor(loadWire: () => Promise<ServerWire>, options: ProfileServerOptions) {
     if (typeof options !== 'object' || options === null || !Array.isArray(options.mechanisms)) {
       throw misuse('server() takes { mechanisms: [...], ... }')
     }
@@ -421,21 +433,18 @@ export class ProfileServer implements ServerExchange {
         throw misuse('server() mechanisms must be mechanism descriptors')
       }
     }
-    this.#wire = wire
-    this.#mechanisms = [...mechanisms]
-    this.#shared = shared
-    this.#overrides = { ...mechanismOptions }
-    this.#channel = { secure: options.channel?.secure === true, bindings: [...(options.channel?.bindings ?? [])] }
-    this.#maxLineLength = maxLineLength ?? wire.defaultMaxLineLength
-    this.mechanisms = Object.freeze(this.#mechanisms.filter((m) => this.#refusalFor(m) === undefined).map((m) => m.name))
+    const channel = { secure: options.channel?.secure === true, bindings: [...(options.channel?.bindings ?? [])] }
+    this.#config = { mechanisms: [...mechanisms], shared, overrides: { ...mechanismOptions }, channel, maxLineLength }
+    this.#loadWire = loadWire
+    this.mechanisms = Object.freeze(mechanisms.filter((m) => refusalFor(m, channel) === undefined).map((m) => m.name))
   }
 
   get identity(): Identity | undefined {
-    return this.#identity
+    return this.#loaded?.identity
   }
 
   get securityLayer(): SecurityLayer | undefined {
-    return this.#phase === 'authenticated' ? this.#sasl?.securityLayer : undefined
+    return this.#loaded?.securityLayer
   }
 
   async receive(line: string): Promise<ServerResult> {
@@ -443,130 +452,13 @@ export class ProfileServer implements ServerExchange {
     if (typeof line !== 'string') throw misuse('receive() takes a string')
     this.#busy = true
     try {
-      return await this.#handle(line)
+      this.#engine ??= Promise.all([(driver ??= import('./server.js')), this.#loadWire()]).then(([{ ServerEngine }, wire]) => new ServerEngine(wire, this.#config))
+      this.#loaded = await this.#engine.catch((error: unknown) => {
+        throw asSaslError(error, 'temporary-auth-failure', 'the server profile did not load')
+      })
+      return await this.#loaded.handle(line)
     } finally {
       this.#busy = false
     }
-  }
-
-  // API.md §5: no plaintext mechanism on an unprotected channel, -PLUS only with binding data.
-  #refusalFor(m: AnyMechanism): Refusal | undefined {
-    if (m.traits.plaintext && !this.#channel.secure) return 'encryption-required'
-    if (m.traits.channelBinding && (this.#channel.bindings?.length ?? 0) === 0) return 'invalid-mechanism'
-    return undefined
-  }
-
-  async #handle(line: string): Promise<ServerResult> {
-    const tag = this.#phase === 'exchange' || this.#phase === 'final' ? this.#tag : this.#wire.tagOf?.(line)
-    // RFC 4954 §4: an over-long line ends the exchange with 500 5.5.6.
-    if (line.length > this.#maxLineLength || utf8Length(line) > this.#maxLineLength) return this.#refuse('line-too-long', tag)
-    if (!this.#wire.multiline && /[\r\n]/.test(line)) return this.#refuse('syntax', tag)
-    switch (this.#phase) {
-      case 'idle':
-      case 'authenticated':
-        return this.#command(line)
-      case 'exchange':
-        return this.#response(line)
-      case 'final':
-        return this.#final(line)
-    }
-  }
-
-  async #command(line: string): Promise<ServerResult> {
-    const command = this.#wire.command(line)
-    if (command.type === 'refuse') return this.#refuse(command.refusal, command.tag)
-    const tag = command.tag
-    // RFC 4954 §4: AUTH after a successful AUTH is refused with 503 5.5.1.
-    if (this.#phase === 'authenticated') return this.#refuse('already-authenticated', tag)
-    const mechanism = this.#mechanisms.find((m) => m.name === command.mechanism)
-    if (mechanism === undefined) return this.#refuse('invalid-mechanism', tag)
-    const refusal = this.#refusalFor(mechanism)
-    if (refusal !== undefined) return this.#refuse(refusal, tag)
-    let initial: Uint8Array | undefined
-    try {
-      initial = command.initial === undefined ? undefined : command.initial === '=' ? new Uint8Array(0) : decodePayload(command.initial)
-    } catch {
-      return this.#refuse('incorrect-encoding', tag)
-    }
-    let sasl: SaslServer
-    try {
-      const options = { ...this.#shared, ...this.#overrides[mechanism.name], channel: this.#channel }
-      sasl = (mechanism as Mechanism<unknown, unknown>).server(options)
-    } catch (error) {
-      // A server that cannot even build the mechanism is misconfigured: tell the client to
-      // come back later, and hand the cause to the caller's log.
-      return this.#refuse('temporary-auth-failure', tag, asSaslError(error, 'temporary-auth-failure', `${mechanism.name} server could not start`))
-    }
-    this.#sasl = sasl
-    this.#tag = tag
-    return this.#step(initial)
-  }
-
-  async #response(line: string): Promise<ServerResult> {
-    const response = this.#wire.response(line)
-    if (response.type === 'cancel') return this.#refuse('aborted', this.#tag)
-    if (response.type === 'refuse') return this.#refuse(response.refusal, this.#tag)
-    let data: Uint8Array
-    try {
-      data = decodePayload(response.text)
-    } catch {
-      // RFC 4954 §4: undecodable client data is refused with 501 5.5.2.
-      return this.#refuse('incorrect-encoding', this.#tag)
-    }
-    return this.#step(data)
-  }
-
-  // RFC 4422 §5 (and API.md §3): success data sent as a challenge is answered by an empty response.
-  #final(line: string): ServerResult {
-    const response = this.#wire.response(line)
-    if (response.type === 'cancel') return this.#refuse('aborted', this.#tag)
-    if (response.type === 'refuse') return this.#refuse(response.refusal, this.#tag)
-    if (response.text !== '') return this.#refuse('malformed-request', this.#tag)
-    return this.#succeed(this.#pending!, undefined)
-  }
-
-  async #step(data: Uint8Array | undefined): Promise<ServerResult> {
-    let step: ServerStep
-    try {
-      step = await this.#sasl!.next(data)
-    } catch (error) {
-      step = { type: 'failure', error: asSaslError(error, 'temporary-auth-failure', 'server step failed') }
-    }
-    switch (step.type) {
-      case 'challenge':
-        this.#phase = 'exchange'
-        return { reply: this.#wire.challenge(step.challenge), done: false }
-      case 'success':
-        if (step.additionalData !== undefined && !this.#wire.successCarriesData) {
-          this.#phase = 'final'
-          this.#pending = step.identity
-          return { reply: this.#wire.challenge(step.additionalData), done: false }
-        }
-        return this.#succeed(step.identity, step.additionalData)
-      case 'failure':
-        // API.md §5: a failure's additionalData (SCRAM e=) has no place in these protocols;
-        // API.md §6: the error's reason is for logs only.
-        return this.#refuse(step.error.code, this.#tag, step.error)
-    }
-  }
-
-  #succeed(identity: Identity, data: Uint8Array | undefined): ServerResult {
-    const reply = this.#wire.success(data, this.#tag)
-    this.#phase = 'authenticated'
-    this.#pending = undefined
-    this.#tag = undefined
-    this.#identity = identity
-    return { reply, done: true, identity }
-  }
-
-  #refuse(refusal: Refusal, tag: string | undefined, error?: SaslError): ServerResult {
-    if (this.#phase !== 'authenticated') {
-      this.#phase = 'idle'
-      this.#sasl = undefined
-      this.#pending = undefined
-    }
-    this.#tag = undefined
-    const logged = error ?? new SaslError(refusalCode(refusal), `refused: ${refusal}`, { reason: refusal })
-    return { reply: this.#wire.refuse(refusal, tag), done: true, error: logged }
   }
 }

@@ -23,13 +23,13 @@ import {
   type AnyMechanism,
   type ClientExchange,
   type ClientWire,
-  type CommandLine,
   type ProfileServerOptions,
-  type Refusal,
-  type ResponseLine,
   type ServerEvent,
   type ServerWire,
 } from './common.js'
+
+/** The server side's wire format once imported, on a server profile's first line. */
+let wire: Promise<ServerWire> | undefined
 
 export type { AnyMechanism, ClientAction, ClientExchange, MechanismServerOptions, ProfileServerOptions, ServerExchange, ServerResult } from './common.js'
 
@@ -69,26 +69,6 @@ const CODES: ReadonlyArray<readonly [string, SaslErrorCode]> = [
   ['LOGIN-DELAY', 'temporary-auth-failure'],
 ]
 
-/** The server profile's answer to each refusal (RFC 5034 §4, RFC 3206). */
-const REFUSALS: Readonly<Record<Refusal, string>> = {
-  'not-authorized': '-ERR [AUTH] Authentication failed',
-  'invalid-authzid': '-ERR [AUTH] Authorization failed',
-  'credentials-expired': '-ERR [AUTH] Credentials expired',
-  'encryption-required': '-ERR [AUTH] Encryption required for requested authentication mechanism',
-  'mechanism-too-weak': '-ERR [AUTH] Authentication mechanism is too weak',
-  'account-disabled': '-ERR [SYS/PERM] Account disabled',
-  'temporary-auth-failure': '-ERR [SYS/TEMP] Temporary authentication failure',
-  'invalid-mechanism': '-ERR Unsupported authentication mechanism',
-  aborted: '-ERR Authentication aborted',
-  'malformed-request': '-ERR Malformed authentication data',
-  'incorrect-encoding': '-ERR Cannot decode response',
-  syntax: '-ERR Invalid arguments',
-  'already-authenticated': '-ERR Already authenticated',
-  'line-too-long': '-ERR Line too long',
-  'unknown-command': '-ERR Command unrecognized',
-  'server-not-verified': '-ERR [SYS/TEMP] Temporary authentication failure',
-  'protocol-violation': '-ERR [SYS/TEMP] Temporary authentication failure',
-}
 
 function pop3ClientWire(mechanism: string, options: Pop3ClientOptions): ClientWire {
   return {
@@ -120,28 +100,6 @@ function pop3ClientWire(mechanism: string, options: Pop3ClientOptions): ClientWi
   }
 }
 
-const SERVER_WIRE: ServerWire = {
-  multiline: false,
-  defaultMaxLineLength: 65536,
-  successCarriesData: false,
-  command(line): CommandLine {
-    const m = /^auth(?: (.*))?$/i.exec(line)
-    if (m === null) return { type: 'refuse', refusal: 'unknown-command' }
-    // RFC 5034 §4: "AUTH" SP mechanism [SP initial-response].
-    const args = (m[1] ?? '').split(' ')
-    if (args[0] === '' || args.length > 2 || args[1] === '') return { type: 'refuse', refusal: 'syntax' }
-    const mechanism = mechanismName(args[0]!)
-    if (mechanism === undefined) return { type: 'refuse', refusal: 'invalid-mechanism' }
-    return { type: 'auth', mechanism, initial: args[1] }
-  },
-  response(line): ResponseLine {
-    // RFC 5034 §4: "*" cancels.
-    return line === '*' ? { type: 'cancel' } : { type: 'data', text: line }
-  },
-  challenge: (data) => `+ ${base64Encode(data)}`,
-  success: () => '+OK Authentication successful',
-  refuse: (refusal) => REFUSALS[refusal],
-}
 
 /**
  * A POP3 server profile with its CAPA advertisement.
@@ -190,7 +148,7 @@ export function client(sasl: SaslClient, options: Pop3ClientOptions = {}): Clien
  * ```
  */
 export function server<const L extends readonly AnyMechanism[]>(options: Pop3ServerOptions<L>): Pop3Server {
-  return new Pop3Server(SERVER_WIRE, options as unknown as ProfileServerOptions)
+  return new Pop3Server(() => (wire ??= import('./pop3-server.js').then((module) => module.SERVER_WIRE)), options as unknown as ProfileServerOptions)
 }
 
 /**

@@ -24,14 +24,17 @@ import {
   type AnyMechanism,
   type ClientExchange,
   type ClientWire,
-  type CommandLine,
   type ProfileServerOptions,
-  type Refusal,
-  type ResponseLine,
   type ServerEvent,
   type ServerWire,
 } from './common.js'
 import { parseXmlElement, type XmlElement } from './xml.js'
+import { MAX_ELEMENT, NS, isSasl, open, parseSasl, payloadText, withPayload } from './xmpp-syntax.js'
+
+/** The server side's wire format once imported, on a server profile's first line. */
+let wire: Promise<ServerWire> | undefined
+
+export { NS } from './xmpp-syntax.js'
 
 export type { AnyMechanism, ClientAction, ClientExchange, MechanismServerOptions, ProfileServerOptions, ServerExchange, ServerResult } from './common.js'
 
@@ -45,19 +48,6 @@ export type { AnyMechanism, ClientAction, ClientExchange, MechanismServerOptions
  * ```
  */
 export type XmppServerOptions<L extends readonly AnyMechanism[] = readonly AnyMechanism[]> = ProfileServerOptions<L>
-
-/**
- * RFC 6120 §6.4: the namespace of every SASL element.
- *
- * @example
- * ```ts
- * `<auth xmlns="${NS}" mechanism="PLAIN">`
- * ```
- */
-export const NS = 'urn:ietf:params:xml:ns:xmpp-sasl'
-
-/** Longest element a client profile parses (a 64 KiB token in base64 plus markup). */
-const MAX_ELEMENT = 131072
 
 /** RFC 6120 §6.5: the defined failure conditions, each the SaslError code of the same name. */
 const CONDITIONS: readonly SaslErrorCode[] = [
@@ -73,27 +63,6 @@ const CONDITIONS: readonly SaslErrorCode[] = [
   'not-authorized',
   'temporary-auth-failure',
 ]
-
-/** In the SASL namespace, or in one declared outside the element (inherited from the stream). */
-function isSasl(element: XmlElement): boolean {
-  return element.namespace === undefined || element.namespace === NS
-}
-
-/** Strips the whitespace pretty-printers put around base64 (RFC 6120 §9 examples wrap it). */
-function payloadText(element: XmlElement): string {
-  if (element.children.length > 0) throw new SaslError('malformed-request', `XMPP: <${element.name}> must hold only base64`)
-  return element.text.replace(/[ \t\r\n]+/g, '')
-}
-
-function parseSasl(input: string, maxLength: number): XmlElement {
-  const element = parseXmlElement(input, maxLength)
-  if (!isSasl(element)) throw new SaslError('malformed-request', `XMPP: <${element.name}> is not in the SASL namespace`)
-  return element
-}
-
-const open = (name: string, attributes = ''): string => `<${name} xmlns="${NS}"${attributes}`
-const withPayload = (name: string, payload: string, attributes = ''): string =>
-  payload === '' ? `${open(name, attributes)}/>` : `${open(name, attributes)}>${payload}</${name}>`
 
 function xmppClientWire(mechanism: string): ClientWire {
   return {
@@ -146,72 +115,6 @@ function failureError(element: XmlElement): SaslError {
 }
 
 /** The condition element the server profile sends for each refusal. */
-function conditionFor(refusal: Refusal): SaslErrorCode {
-  switch (refusal) {
-    case 'already-authenticated':
-    case 'line-too-long':
-    case 'unknown-command':
-    case 'syntax':
-    case 'protocol-violation':
-      return 'malformed-request'
-    case 'server-not-verified':
-      return 'temporary-auth-failure'
-    default:
-      return refusal
-  }
-}
-
-function serverWire(): ServerWire {
-  return {
-    multiline: true,
-    defaultMaxLineLength: MAX_ELEMENT,
-    successCarriesData: true,
-    command(line): CommandLine {
-      let element: XmlElement
-      try {
-        element = parseSasl(line, Number.POSITIVE_INFINITY)
-      } catch {
-        return { type: 'refuse', refusal: 'syntax' }
-      }
-      if (element.name !== 'auth') return { type: 'refuse', refusal: 'unknown-command' }
-      const name = element.attributes.get('mechanism')
-      if (name === undefined) return { type: 'refuse', refusal: 'syntax' }
-      const mechanism = mechanismName(name)
-      // RFC 6120 §6.4.2: names are upper case; anything else is not a mechanism we know.
-      if (mechanism === undefined || mechanism !== name) return { type: 'refuse', refusal: 'invalid-mechanism' }
-      let text: string
-      try {
-        text = payloadText(element)
-      } catch {
-        return { type: 'refuse', refusal: 'syntax' }
-      }
-      return { type: 'auth', mechanism, initial: text === '' ? undefined : text }
-    },
-    response(line): ResponseLine {
-      let element: XmlElement
-      try {
-        element = parseSasl(line, Number.POSITIVE_INFINITY)
-      } catch {
-        return { type: 'refuse', refusal: 'malformed-request' }
-      }
-      // RFC 6120 §6.4.4: <abort/> cancels.
-      if (element.name === 'abort') return { type: 'cancel' }
-      if (element.name !== 'response') return { type: 'refuse', refusal: 'malformed-request' }
-      let text: string
-      try {
-        text = payloadText(element)
-      } catch {
-        return { type: 'refuse', refusal: 'malformed-request' }
-      }
-      return { type: 'data', text: text === '=' ? '' : text }
-    },
-    challenge: (data) => withPayload('challenge', base64Encode(data)),
-    // RFC 6120 §6.4.6: success data inside <success>, "=" when present but empty.
-    success: (data) => withPayload('success', data === undefined ? '' : data.length === 0 ? '=' : base64Encode(data)),
-    refuse: (refusal) => `${open('failure')}><${conditionFor(refusal)}/></failure>`,
-  }
-}
-
 /**
  * An XMPP server profile with its `<mechanisms>` stream feature.
  *
@@ -258,7 +161,7 @@ export function client(sasl: SaslClient): ClientExchange {
  * ```
  */
 export function server<const L extends readonly AnyMechanism[]>(options: XmppServerOptions<L>): XmppServer {
-  return new XmppServer(serverWire(), options as unknown as ProfileServerOptions)
+  return new XmppServer(() => (wire ??= import('./xmpp-server.js').then((module) => module.serverWire())), options as unknown as ProfileServerOptions)
 }
 
 /**

@@ -17,8 +17,9 @@ import {
   utf8Decode,
   utf8Encode,
 } from '../../src/codec/index.js'
-import { parseBearer, parseKvPairs, parsePort, parseServerError } from '../../src/mechanisms/oauth-framing.js'
-import { parseAuthParams, parseForm, percentDecode } from '../../src/mechanisms/oauth1-signature.js'
+import { parseServerError } from '../../src/mechanisms/oauth-framing.js'
+import { parseBearer, parseKvPairs, parsePort } from '../../src/mechanisms/oauth-server-framing.js'
+import { parseAuthParams, parseForm, percentDecode } from '../../src/mechanisms/oauth1-parse.js'
 import { gssapi } from '../../src/index.js'
 import { decodeAvPairs, decodeNtlmMessage, encodeAvPairs } from '../../src/mechanisms/ntlm/messages.js'
 import { fixtures } from '../fixtures/mechanisms.js'

@@ -5,11 +5,7 @@ import { md4 } from '../../src/crypto/md4.js'
 import {
   channelBindingsHash,
   createSession,
-  desl,
-  keyExchangeKeyV1,
-  lmHash,
   lmv2Response,
-  ntlmv1Responses,
   ntlmv2Blob,
   ntlmv2Response,
   ntowfv2,
@@ -17,17 +13,18 @@ import {
   sealKey,
   signKey,
 } from '../../src/mechanisms/ntlm/crypto.js'
+import { desl, keyExchangeKeyV1, lmHash, ntlmv1Responses } from '../../src/mechanisms/ntlm/legacy.js'
 import {
   AvId,
   NtlmFlags,
   decodeNtlmMessage,
   encodeAuthenticate,
   encodeAvPairs,
-  encodeChallenge,
   encodeNegotiate,
   utf16le,
   type NtlmVersion,
 } from '../../src/mechanisms/ntlm/messages.js'
+import { encodeChallenge } from '../../src/mechanisms/ntlm/challenge.js'
 import { fromHex, hex } from '../helpers/exchange.js'
 
 type Vector = { id: string; source: string; inputs: Record<string, string | number>; expected: Record<string, string | number> }

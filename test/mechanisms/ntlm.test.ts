@@ -17,10 +17,10 @@ import {
   MIC_OFFSET,
   encodeAuthenticate,
   encodeAvPairs,
-  encodeChallenge,
   encodeNegotiate,
   utf16le,
 } from '../../src/mechanisms/ntlm/messages.js'
+import { encodeChallenge } from '../../src/mechanisms/ntlm/challenge.js'
 import { failureCode, fromHex, hex, rejectsWithCode, runExchange, text } from '../helpers/exchange.js'
 
 const users: Record<string, StoredCredentials> = {

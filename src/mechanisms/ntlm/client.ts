@@ -11,11 +11,8 @@ import {
   channelBindingsHash,
   computeMic,
   createSession,
-  keyExchangeKeyV1,
-  lmHash,
   lmv2Response,
   ntHash,
-  ntlmv1Responses,
   ntlmv2Blob,
   ntlmv2Response,
   ntowfv2,
@@ -28,18 +25,12 @@ import {
   AV_FLAG_MIC_PRESENT,
   AV_TARGET_NAME,
   AV_TIMESTAMP,
+  CLIENT_FLAGS,
   MIC_OFFSET,
-  NEGOTIATE_128,
-  NEGOTIATE_56,
-  NEGOTIATE_ALWAYS_SIGN,
   NEGOTIATE_EXTENDED_SESSIONSECURITY,
   NEGOTIATE_KEY_EXCH,
   NEGOTIATE_LM_KEY,
-  NEGOTIATE_NTLM,
   NEGOTIATE_OEM,
-  NEGOTIATE_SEAL,
-  NEGOTIATE_SIGN,
-  NEGOTIATE_TARGET_INFO,
   NEGOTIATE_UNICODE,
   REQUEST_TARGET,
   avFlags,
@@ -109,21 +100,6 @@ export interface NtlmClient extends SaslClient {
   readonly session: NtlmSession | undefined
 }
 
-/** What saslkit's client asks for (MS-NLMP §3.1.5.1.1). */
-const CLIENT_FLAGS =
-  NEGOTIATE_UNICODE |
-  NEGOTIATE_OEM |
-  REQUEST_TARGET |
-  NEGOTIATE_SIGN |
-  NEGOTIATE_SEAL |
-  NEGOTIATE_NTLM |
-  NEGOTIATE_ALWAYS_SIGN |
-  NEGOTIATE_EXTENDED_SESSIONSECURITY |
-  NEGOTIATE_TARGET_INFO |
-  NEGOTIATE_128 |
-  NEGOTIATE_KEY_EXCH |
-  NEGOTIATE_56
-
 /** Splits `DOMAIN\user` or `user@domain`. */
 export function splitUsername(username: string): { user: string; domain: string | undefined } {
   const backslash = username.indexOf('\\')
@@ -145,7 +121,8 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
   readonly #domain: string
   readonly #workstation: string
   readonly #ntHash: Uint8Array
-  readonly #lmHash: Uint8Array | undefined
+  /** Kept only with `legacy`, for the LM hash, made in the second step with the DES code it needs. */
+  readonly #legacyPassword: string | undefined
   readonly #targetName: string | undefined
   readonly #bindingHash: Uint8Array | undefined
   readonly #legacy: boolean
@@ -167,12 +144,12 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     this.#workstation = options.workstation ?? ''
     if (options.password !== undefined && typeof options.password === 'string' && options.password !== '') {
       this.#ntHash = ntHash(options.password)
-      this.#lmHash = options.legacy === true ? lmHash(options.password) : undefined
+      this.#legacyPassword = options.legacy === true ? options.password : undefined
     } else if (options.ntHash !== undefined) {
       this.#ntHash = copyBytes(options.ntHash, 16, 'ntHash')!
-      this.#lmHash = undefined
+      this.#legacyPassword = undefined
     } else {
-      throw new SaslError('malformed-request', 'NTLM: a password or an ntHash is required')
+      throw new SaslError('malformed-request', 'NTLM: a password or ntHash is required')
     }
     for (const [name, value] of [['domain', options.domain], ['workstation', options.workstation], ['targetName', options.targetName]] as const) {
       if (value !== undefined && typeof value !== 'string') throw new SaslError('protocol-violation', `NTLM: ${name} must be a string`)
@@ -201,8 +178,8 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     return this.#negotiate.slice()
   }
 
-  protected onNext(challenge: Uint8Array): Uint8Array {
-    if (this.#pendingSession !== undefined) throw new SaslError('malformed-request', 'NTLM: unexpected challenge after AUTHENTICATE')
+  protected override onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
+    if (this.#pendingSession !== undefined) throw new SaslError('malformed-request', 'NTLM: unexpected challenge')
     // MS-SMTPNTLM §3.1.5.1: a server that got no initial response answers `334 NTLM supported`
     // (taken as an empty challenge); the NEGOTIATE_MESSAGE goes out then.
     if (challenge.length === 0) return this.#negotiate!.slice()
@@ -211,11 +188,11 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
 
   protected override onFinish(additionalData: Uint8Array | undefined): void {
     super.onFinish(additionalData)
-    if (this.#pendingSession === undefined) throw new SaslError('protocol-violation', 'NTLM: finish() before the AUTHENTICATE message')
+    if (this.#pendingSession === undefined) throw new SaslError('protocol-violation', 'NTLM: finish() before AUTHENTICATE')
     this.#session = this.#pendingSession
   }
 
-  #authenticate(challengeBytes: Uint8Array): Uint8Array {
+  async #authenticate(challengeBytes: Uint8Array): Promise<Uint8Array> {
     const challenge = decodeNtlmMessageOfType(challengeBytes, 2)
     const serverChallenge = challenge.serverChallenge
     // MS-NLMP §3.1.5.1.2: keep what both sides support; the character set the server chose.
@@ -239,12 +216,15 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
       keyExchangeKey = v2.sessionBaseKey // §3.4.5.1: KXKEY = SessionBaseKey for NTLMv2
       withMic = true
     } else {
+      // NTLMv1 and LM: their DES code loads only now, for a client that asked for `legacy`.
+      const { keyExchangeKeyV1, lmHash, ntlmv1Responses } = await import('./legacy.js')
+      const lmHashValue = this.#legacyPassword === undefined ? undefined : lmHash(this.#legacyPassword)
       const ess = (flags & NEGOTIATE_EXTENDED_SESSIONSECURITY) !== 0
       if (ess) flags &= ~NEGOTIATE_LM_KEY
-      const v1 = ntlmv1Responses(this.#ntHash, this.#lmHash, serverChallenge, ess ? clientChallenge : undefined)
+      const v1 = ntlmv1Responses(this.#ntHash, lmHashValue, serverChallenge, ess ? clientChallenge : undefined)
       ntChallengeResponse = v1.ntChallengeResponse
       lmChallengeResponse = v1.lmChallengeResponse
-      keyExchangeKey = keyExchangeKeyV1(flags, v1.sessionBaseKey, this.#lmHash, lmChallengeResponse, serverChallenge)
+      keyExchangeKey = keyExchangeKeyV1(flags, v1.sessionBaseKey, lmHashValue, lmChallengeResponse, serverChallenge)
     }
     // §3.1.5.1.2: with KEY_EXCH a random ExportedSessionKey travels RC4-encrypted under KXKEY.
     let exportedSessionKey = keyExchangeKey

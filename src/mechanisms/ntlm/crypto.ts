@@ -2,14 +2,13 @@
  * NTLM's cryptography (MS-NLMP §3.3, §3.4, §6): the one-way functions, NTLMv1/NTLMv2
  * responses, key exchange, the MIC, channel-binding hashes and the session keys.
  */
-import { hmac } from '@noble/hashes/hmac.js'
-import { md5 as nobleMd5 } from '@noble/hashes/legacy.js'
+import { hmacMd5 as hmacMd5Of, md5 } from '../../crypto/md5.js'
 import { SaslError } from '../../core/errors.js'
 import { _work } from '../../core/work.js'
 import type { ChannelBinding } from '../../core/types.js'
-import { concatBytes, constantTimeEqual } from '../../codec/bytes.js'
+import { concatBytes } from '../../codec/bytes.js'
+import { constantTimeEqual } from '../../codec/equal.js'
 import { utf8Encode } from '../../codec/utf8.js'
-import { desEncrypt7 } from '../../crypto/des.js'
 import { md4 } from '../../crypto/md4.js'
 import { rc4 } from '../../crypto/rc4.js'
 import {
@@ -19,19 +18,11 @@ import {
   NEGOTIATE_EXTENDED_SESSIONSECURITY,
   NEGOTIATE_KEY_EXCH,
   NEGOTIATE_LM_KEY,
-  REQUEST_NON_NT_SESSION_KEY,
   utf16le,
 } from './messages.js'
 
-/** MD5 and HMAC-MD5, counted for the work tests (src/core/work.ts). */
-export const md5 = (data: Uint8Array): Uint8Array => {
-  _work.digest++
-  return nobleMd5(data)
-}
-export const hmacMd5 = (key: Uint8Array, ...data: Uint8Array[]): Uint8Array => {
-  _work.hmac++
-  return hmac(nobleMd5, key, concatBytes(...data))
-}
+/** HMAC-MD5 of the concatenated parts. */
+export const hmacMd5 = (key: Uint8Array, ...data: Uint8Array[]): Uint8Array => hmacMd5Of(key, concatBytes(...data))
 
 /**
  * The NT hash, MS-NLMP §3.3.1 NTOWFv1: `MD4(UNICODE(password))`. It is what a server stores
@@ -47,26 +38,7 @@ export function ntHash(password: string): Uint8Array {
   return md4(utf16le(password))
 }
 
-/**
- * MS-NLMP §3.3.1 LMOWFv1: the password upper-cased, as OEM bytes, cut or padded to 14,
- * each half DES-encrypting "KGS!@#$%". `undefined` when the password has characters
- * outside ISO-8859-1 (no OEM form) or is longer than 14: such passwords have no LM hash.
- */
-export function lmHash(password: string): Uint8Array | undefined {
-  const upper = password.toUpperCase()
-  if (upper.length > 14 || /[^\u0000-\u00ff]/.test(upper)) return undefined
-  const key = new Uint8Array(14)
-  for (let i = 0; i < upper.length; i++) key[i] = upper.charCodeAt(i)
-  const magic = utf8Encode('KGS!@#$%')
-  return concatBytes(desEncrypt7(key.subarray(0, 7), magic), desEncrypt7(key.subarray(7), magic))
-}
 
-/** MS-NLMP §6 DESL(K, D): three DES encryptions of D with K cut into 7, 7 and 2+Z(5) bytes. */
-export function desl(key: Uint8Array, data: Uint8Array): Uint8Array {
-  const third = new Uint8Array(7)
-  third.set(key.subarray(14, 16))
-  return concatBytes(desEncrypt7(key.subarray(0, 7), data), desEncrypt7(key.subarray(7, 14), data), desEncrypt7(third, data))
-}
 
 /** Upper case per UTF-16 code unit, as Windows' RtlUpcaseUnicodeString (no 'ß' → 'SS'). */
 export function upcase(text: string): string {
@@ -111,52 +83,7 @@ export function lmv2Response(responseKey: Uint8Array, serverChallenge: Uint8Arra
   return concatBytes(hmacMd5(responseKey, serverChallenge, clientChallenge), clientChallenge)
 }
 
-/**
- * MS-NLMP §3.3.1 ComputeResponse for NTLMv1. With extended session security (ESS) the NT
- * response signs MD5(ServerChallenge || ClientChallenge)[0..7] and the LM field carries
- * ClientChallenge || Z(16); without it, the LM response is DESL(LMOWFv1, ServerChallenge),
- * or a copy of the NT response when the password has no LM hash ("NoLMResponseNTLMv1").
- */
-export function ntlmv1Responses(
-  ntHashValue: Uint8Array,
-  lmHashValue: Uint8Array | undefined,
-  serverChallenge: Uint8Array,
-  essClientChallenge: Uint8Array | undefined,
-) {
-  const sessionBaseKey = md4(ntHashValue)
-  if (essClientChallenge !== undefined) {
-    const digest = md5(concatBytes(serverChallenge, essClientChallenge)).subarray(0, 8)
-    return { ntChallengeResponse: desl(ntHashValue, digest), lmChallengeResponse: concatBytes(essClientChallenge, new Uint8Array(16)), sessionBaseKey }
-  }
-  const ntChallengeResponse = desl(ntHashValue, serverChallenge)
-  const lmChallengeResponse = lmHashValue === undefined ? ntChallengeResponse.slice() : desl(lmHashValue, serverChallenge)
-  return { ntChallengeResponse, lmChallengeResponse, sessionBaseKey }
-}
 
-/**
- * MS-NLMP §3.4.5.1 KXKEY for NTLMv1 (NTLMv2 uses the SessionBaseKey itself). `lmHashValue`
- * is needed only for NEGOTIATE_LM_KEY and REQUEST_NON_NT_SESSION_KEY.
- */
-export function keyExchangeKeyV1(
-  flags: number,
-  sessionBaseKey: Uint8Array,
-  lmHashValue: Uint8Array | undefined,
-  lmChallengeResponse: Uint8Array,
-  serverChallenge: Uint8Array,
-): Uint8Array {
-  if (flags & NEGOTIATE_EXTENDED_SESSIONSECURITY) return hmacMd5(sessionBaseKey, serverChallenge, lmChallengeResponse.subarray(0, 8))
-  if (flags & (NEGOTIATE_LM_KEY | REQUEST_NON_NT_SESSION_KEY)) {
-    if (lmHashValue === undefined) throw new SaslError('mechanism-too-weak', 'NTLM: the negotiated key needs an LM hash')
-    if (flags & NEGOTIATE_LM_KEY) {
-      const data = lmChallengeResponse.subarray(0, 8)
-      const second = new Uint8Array(7).fill(0xbd)
-      second[0] = lmHashValue[7]!
-      return concatBytes(desEncrypt7(lmHashValue.subarray(0, 7), data), desEncrypt7(second, data))
-    }
-    return concatBytes(lmHashValue.subarray(0, 8), new Uint8Array(8))
-  }
-  return sessionBaseKey
-}
 
 /** MS-NLMP §6 RC4K(K, D): a fresh RC4 stream for one encryption (key exchange). */
 export const rc4k = (key: Uint8Array, data: Uint8Array): Uint8Array => rc4(key)(data)
@@ -167,7 +94,7 @@ export const rc4k = (key: Uint8Array, data: Uint8Array): Uint8Array => rc4(key)(
  * `"<type>:" || data` (RFC 5929 for tls-server-end-point, the only type Windows checks).
  */
 export function channelBindingsHash(binding: ChannelBinding): Uint8Array {
-  if (!(binding.data instanceof Uint8Array)) throw new SaslError('protocol-violation', 'NTLM: channel binding data must be a Uint8Array')
+  if (!(binding.data instanceof Uint8Array)) throw new SaslError('protocol-violation', 'NTLM: channel binding data must be bytes')
   const application = concatBytes(utf8Encode(`${binding.type}:`), binding.data)
   const header = new Uint8Array(20)
   new DataView(header.buffer).setUint32(16, application.length, true)
@@ -289,7 +216,7 @@ export function createSession(exportedSessionKey: Uint8Array, flags: number, sid
       const message = peer.handle(sealed)
       const expected = mac(peer.handle, peer.key, receiveSeq, message)
       receiveSeq = (receiveSeq + 1) >>> 0
-      if (!constantTimeEqual(expected, signature)) throw new SaslError('malformed-request', 'NTLM: the message signature does not verify')
+      if (!constantTimeEqual(expected, signature)) throw new SaslError('malformed-request', 'NTLM: wrong message signature')
       return message
     },
   }

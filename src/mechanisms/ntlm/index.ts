@@ -5,13 +5,14 @@
  *
  * @module saslkit/ntlm
  */
+import { lazyServer } from '../../core/guard.js'
 import type { Mechanism } from '../../core/types.js'
 import { createNtlmClient, type NtlmClient, type NtlmClientOptions } from './client.js'
-import { createNtlmServer, type NtlmServer, type NtlmServerOptions } from './server.js'
+import { ntlmServerOptions, type NtlmServer, type NtlmServerOptions } from './server-options.js'
 
 export type { NtlmClient, NtlmClientOptions } from './client.js'
-export type { NtlmServer, NtlmServerOptions } from './server.js'
-export { DEFAULT_TIMESTAMP_WINDOW_MS } from './server.js'
+export type { NtlmServer, NtlmServerOptions } from './server-options.js'
+export { DEFAULT_TIMESTAMP_WINDOW_MS } from './server-options.js'
 export { ntHash } from './crypto.js'
 export type { NtlmSession } from './crypto.js'
 export { AvId, NtlmFlags, avString, decodeNtlmMessage, ntlmFlagNames } from './messages.js'
@@ -47,5 +48,11 @@ export const ntlm: NtlmMechanism = {
   name: 'NTLM',
   traits: { clientFirst: true, plaintext: false, mutual: false, channelBinding: false, strength: 40, legacy: false },
   client: (options) => createNtlmClient(options),
-  server: (options) => createNtlmServer(options),
+  server: (options) => {
+    const copy = ntlmServerOptions(options)
+    let server: NtlmServer | undefined
+    const lazy = lazyServer('NTLM', () => import('./server.js'), (module) => (server = module.createNtlmServer(copy)))
+    // The session lives on the real server; not enumerable, as a getter on its class is not.
+    return Object.defineProperty(lazy, 'session', { get: () => server?.session }) as NtlmServer
+  },
 }

@@ -35,6 +35,21 @@ export const NEGOTIATE_128 = 0x20000000
 export const NEGOTIATE_KEY_EXCH = 0x40000000
 export const NEGOTIATE_56 = 0x80000000
 
+/** What saslkit's client asks for (MS-NLMP §3.1.5.1.1); kept with the flags, so the client imports one value. */
+export const CLIENT_FLAGS =
+  NEGOTIATE_UNICODE |
+  NEGOTIATE_OEM |
+  REQUEST_TARGET |
+  NEGOTIATE_SIGN |
+  NEGOTIATE_SEAL |
+  NEGOTIATE_NTLM |
+  NEGOTIATE_ALWAYS_SIGN |
+  NEGOTIATE_EXTENDED_SESSIONSECURITY |
+  NEGOTIATE_TARGET_INFO |
+  NEGOTIATE_128 |
+  NEGOTIATE_KEY_EXCH |
+  NEGOTIATE_56
+
 /**
  * The NegotiateFlags bits (MS-NLMP §2.2.2.5), by their spec names without the
  * `NTLMSSP_` prefix.
@@ -233,7 +248,7 @@ export const MIC_OFFSET = 72
 
 const SIGNATURE = /* @__PURE__ */ new Uint8Array([0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0]) // "NTLMSSP\0"
 
-function malformed(message: string): SaslError {
+export function malformed(message: string): SaslError {
   return new SaslError('malformed-request', `NTLM: ${message}`)
 }
 
@@ -252,7 +267,7 @@ export function utf16le(text: string): Uint8Array {
 
 /** Reads UTF-16LE; an odd length or an unpaired surrogate is refused. */
 export function fromUtf16le(bytes: Uint8Array, field: string): string {
-  if (bytes.length % 2 !== 0) throw malformed(`${field} has an odd length for UTF-16`)
+  if (bytes.length % 2 !== 0) throw malformed(`${field} is not valid UTF-16`)
   let text = ''
   for (let i = 0; i < bytes.length; i += 2) {
     const unit = bytes[i]! | (bytes[i + 1]! << 8)
@@ -273,7 +288,7 @@ function oem(text: string, field: string): Uint8Array {
   const out = new Uint8Array(text.length)
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    if (code > 0xff) throw new SaslError('malformed-request', `NTLM: ${field} cannot be sent as an OEM string`)
+    if (code > 0xff) throw new SaslError('malformed-request', `NTLM: ${field} is not OEM text`)
     out[i] = code
   }
   return out
@@ -380,7 +395,7 @@ export function fileTimeToMs(bytes: Uint8Array): number {
  * triple in the header pointing into the payload, written in the order given.
  * `undefined` writes an all-zero triple (MS-NLMP: "SHOULD be set to zero" when absent).
  */
-class MessageBuilder {
+export class MessageBuilder {
   readonly header = new ByteWriter(96)
   readonly #payload: Array<{ at: number; data: Uint8Array }> = []
 
@@ -434,23 +449,6 @@ export function encodeNegotiate(m: Omit<NtlmNegotiate, 'type'>): Uint8Array {
   b.header.u32le(m.flags >>> 0)
   b.field(m.domain === undefined ? undefined : oem(m.domain, 'domain'))
   b.field(m.workstation === undefined ? undefined : oem(m.workstation, 'workstation'))
-  return b.version(m.version).finish()
-}
-
-/**
- * Encodes a CHALLENGE_MESSAGE (56-byte header; payload: TargetName, then TargetInfo).
- *
- * @example
- * ```ts
- * const bytes = encodeChallenge({ type: 2, flags, serverChallenge, targetName: 'Server', targetInfo: [] })
- * ```
- */
-export function encodeChallenge(m: Omit<NtlmChallenge, 'type'>): Uint8Array {
-  if (m.serverChallenge.length !== 8) throw malformed('ServerChallenge must be 8 bytes')
-  const b = new MessageBuilder(2)
-  b.field(m.targetName === undefined ? undefined : encodeString(m.targetName, m.flags, 'target name'))
-  b.header.u32le(m.flags >>> 0).bytes(m.serverChallenge).bytes(new Uint8Array(8))
-  b.field(m.targetInfo === undefined ? undefined : encodeAvPairs(m.targetInfo))
   return b.version(m.version).finish()
 }
 

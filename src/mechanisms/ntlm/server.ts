@@ -2,13 +2,15 @@
  * The NTLM server (MS-NLMP §3.2): answers NEGOTIATE with a CHALLENGE (fresh server
  * challenge, target info with a timestamp), then verifies the AUTHENTICATE: the NTLMv2
  * proof against the stored NT hash, the timestamp, the MIC and channel bindings.
- * NTLMv1 and LM are refused unless `legacy` allows them.
+ * NTLMv1 and LM are refused unless `legacy` allows them. Loaded on its first step by
+ * `ntlm.server()`.
  */
 import { SaslError } from '../../core/errors.js'
-import { ServerBase, type ServerOutcome } from '../../core/guard.js'
-import { checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../../core/server.js'
-import type { ChannelBinding, SaslServer, ServerOptions, StoredCredentials } from '../../core/types.js'
-import { concatBytes, constantTimeEqual } from '../../codec/bytes.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../../core/server.js'
+import type { ChannelBinding, StoredCredentials } from '../../core/types.js'
+import { md5 } from '../../crypto/md5.js'
+import { concatBytes } from '../../codec/bytes.js'
+import { constantTimeEqual } from '../../codec/equal.js'
 import { randomBytes } from '../../crypto/random.js'
 import {
   BLOB_AV_PAIRS,
@@ -16,10 +18,6 @@ import {
   channelBindingsHash,
   computeMic,
   createSession,
-  desl,
-  keyExchangeKeyV1,
-  lmHash,
-  md5,
   ntHash,
   ntlmv2Response,
   ntowfv2,
@@ -27,6 +25,8 @@ import {
   type NtlmSession,
 } from './crypto.js'
 import { md4 } from '../../crypto/md4.js'
+import { encodeChallenge } from './challenge.js'
+import { desl, keyExchangeKeyV1, lmHash } from './legacy.js'
 import {
   AV_CHANNEL_BINDINGS,
   AV_DNS_COMPUTER_NAME,
@@ -55,77 +55,13 @@ import {
   avValue,
   decodeAvPairs,
   decodeNtlmMessageOfType,
-  encodeChallenge,
   fileTime,
   fileTimeToMs,
   utf16le,
   type AvPair,
   type NtlmAuthenticate,
 } from './messages.js'
-
-/**
- * Default tolerance between the NTLMv2 blob's time and the server clock: ±5 minutes.
- *
- * @example
- * ```ts
- * ntlm.server({ credentials, timestampWindowMs: 2 * DEFAULT_TIMESTAMP_WINDOW_MS })
- * ```
- */
-export const DEFAULT_TIMESTAMP_WINDOW_MS = 5 * 60 * 1000
-
-/**
- * NTLM server options (API.md §4). `credentials()` must give the user's `ntHash` (or a
- * plaintext `password`); it is called with `{ mechanism: 'NTLM', realm: domain }` when the
- * client named a domain.
- *
- * @example
- * ```ts
- * const options: NtlmServerOptions = {
- *   credentials: (user) => db.ntlmUser(user),          // { ntHash } | undefined
- *   netbiosDomain: 'EXAMPLE', dnsDomain: 'example.com', dnsComputer: 'mail.example.com',
- * }
- * ```
- */
-export interface NtlmServerOptions extends ServerOptions {
-  /** Accept NTLMv1 (with or without extended session security) and LM responses. Weak: off by default. */
-  readonly legacy?: boolean
-  /** MsvAvNbDomainName and the TargetName; default: the first label of `dnsDomain` upper-cased, or `WORKGROUP`. */
-  readonly netbiosDomain?: string
-  /** MsvAvNbComputerName; default: the first label of `dnsComputer` upper-cased, or `SERVER`. */
-  readonly netbiosComputer?: string
-  /** MsvAvDnsDomainName, sent when given. */
-  readonly dnsDomain?: string
-  /** MsvAvDnsComputerName, sent when given. */
-  readonly dnsComputer?: string
-  /**
-   * How far the NTLMv2 response's time may be from the server clock, in ms; default
-   * ±5 minutes. Conforming clients echo the server's own MsvAvTimestamp, so only the
-   * round trip counts; `Infinity` turns the check off.
-   */
-  readonly timestampWindowMs?: number
-  /** MS-NLMP ServerChallenge (8 bytes), for replaying vectors. */
-  readonly serverChallenge?: Uint8Array
-  /** Replaces `crypto.getRandomValues` (the server challenge). */
-  readonly random?: (length: number) => Uint8Array
-  /** Replaces the clock (MsvAvTimestamp, the timestamp check). */
-  readonly now?: () => Date
-}
-
-/**
- * An NTLM server: a SaslServer that, after success, carries the session security of
- * MS-NLMP §3.4.
- *
- * @example
- * ```ts
- * const server = ntlm.server({ credentials })
- * // …exchange…
- * const plain = server.session!.unwrap(sealed, signature)
- * ```
- */
-export interface NtlmServer extends SaslServer {
-  /** Session security, available after success. */
-  readonly session: NtlmSession | undefined
-}
+import { DEFAULT_TIMESTAMP_WINDOW_MS, type NtlmServer, type NtlmServerOptions } from './server-options.js'
 
 const DUMMY_PASSWORD = 'saslkit-ntlm-unknown-user'
 const NTLMV2_MIN_RESPONSE = 16 + BLOB_AV_PAIRS + 4
@@ -160,20 +96,15 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
   /** The channel's tls-server-end-point binding, copied: the caller may reuse its options. */
   readonly #binding: ChannelBinding | undefined
 
+  /** `options` is the descriptor's checked copy (see ntlmServerOptions). */
   constructor(options: NtlmServerOptions) {
     super(options.maxMessageBytes)
-    if (options.credentials === undefined) throw new SaslError('protocol-violation', 'NTLM server needs credentials()')
-    if (options.serverChallenge !== undefined && (!(options.serverChallenge instanceof Uint8Array) || options.serverChallenge.length !== 8)) {
-      throw new SaslError('protocol-violation', 'NTLM: serverChallenge must be 8 bytes')
-    }
-    const window = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS
-    if (typeof window !== 'number' || Number.isNaN(window) || window < 0) throw new SaslError('protocol-violation', 'NTLM: timestampWindowMs must be a non-negative number')
-    this.#options = { ...options }
+    this.#options = options
     this.#random = options.random ?? randomBytes
     this.#now = options.now ?? (() => new Date())
-    this.#window = window
-    const binding = options.channel?.bindings?.find((b) => b.type === 'tls-server-end-point')
-    this.#binding = binding === undefined ? undefined : { type: binding.type, data: new Uint8Array(binding.data) }
+    this.#window = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS
+    // Copied by the descriptor (ntlmServerOptions): the caller may reuse its options.
+    this.#binding = options.channel?.bindings?.find((b) => b.type === 'tls-server-end-point')
   }
 
   get session(): NtlmSession | undefined {

@@ -1,0 +1,34 @@
+/**
+ * The PLAIN server (RFC 4616 §2), loaded on its first step by `plain.server()`.
+ */
+import { SaslError } from '../core/errors.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, checkPlaintextPassword, concludeAuthentication, notAuthorized } from '../core/server.js'
+import { utf8Decode } from '../codec/utf8-decode.js'
+import type { PlainServerOptions } from './plain.js'
+
+export class PlainServer extends ServerBase {
+  readonly mechanism = 'PLAIN'
+  readonly #options: PlainServerOptions
+
+  /** `options` is the descriptor's checked copy. */
+  constructor(options: PlainServerOptions) {
+    super(options.maxMessageBytes)
+    this.#options = options
+  }
+
+  protected async onNext(response: Uint8Array | undefined): Promise<ServerOutcome> {
+    // No initial response: RFC 4422 §5 — send an empty challenge and wait for it.
+    if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
+    const fields = utf8Decode(response).split('\0')
+    if (fields.length !== 3) throw new SaslError('malformed-request', 'PLAIN: expected authzid NUL authcid NUL passwd')
+    const [authzid, rawAuthcid, rawPassword] = fields as [string, string, string]
+    if (rawAuthcid === '' || rawPassword === '') throw new SaslError('malformed-request', 'PLAIN: empty authcid or password')
+    checkIdentityLength(authzid, 'authzid')
+    checkIdentityLength(rawAuthcid, 'authcid')
+    const prepare = this.#options.prepare ?? ((s: string) => s)
+    const authcid = prepare(rawAuthcid)
+    const checked = await checkPlaintextPassword(this.#options, this.mechanism, authcid, prepare(rawPassword))
+    if (!checked.ok) return { type: 'failure', error: notAuthorized(checked.reason) }
+    return concludeAuthentication(this.#options, this.mechanism, authcid, authzid, checked.stored)
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * What the SCRAM client and server share (RFC 5802 §7): limits, the attribute syntax, nonces.
+ */
+import { SaslError } from '../core/errors.js'
+import type { ChannelBinding } from '../core/types.js'
+import { base64Encode } from '../codec/base64.js'
+import type { HashFunction } from '../crypto/pbkdf2.js'
+import type { ScramServerOptions } from './scram.js'
+
+/** RFC 5802 §5.1: "a reasonable minimum" is 4096 iterations; fewer is refused. */
+export const DEFAULT_MIN_ITERATIONS = 4096
+/** More than this is refused before any work: a hostile server could ask for days of PBKDF2. */
+export const DEFAULT_MAX_ITERATIONS = 10_000_000
+/** Random bytes in a nonce (base64: 24 printable characters). */
+const NONCE_BYTES = 18
+/** Longest nonce part accepted from the peer. */
+export const MAX_NONCE_LENGTH = 1024
+/**
+ * What a SCRAM variant is: its hash (noble's function and Web Crypto's name, which also keys
+ * `StoredCredentials.scram`), whether it binds to the channel, and its negotiation strength.
+ * Nothing below the descriptor looks at the mechanism name.
+ */
+export interface ScramVariant extends HashFunction {
+  readonly plus: boolean
+  readonly strength: number
+}
+
+// ---------------------------------------------------------------------------------------------
+// Message syntax (RFC 5802 §7)
+
+export function malformed(message: string): SaslError {
+  return new SaslError('malformed-request', `SCRAM: ${message}`)
+}
+
+/**
+ * Reads `attr=value,…`: the `required` attributes first, in order, then optional extensions,
+ * which are ignored (RFC 5802 §5.1: "unrecognized attributes … MUST be ignored"). A mandatory
+ * extension (`m=` first), a missing attribute, an attribute given twice, an empty value or a
+ * malformed item is `malformed-request`.
+ */
+export function readAttributes(text: string, required: readonly string[], reserved: readonly string[] = []): Map<string, string> {
+  const items = text.split(',')
+  if (items[0]?.startsWith('m=') === true) throw malformed('mandatory extension (m=) not supported')
+  const values = new Map<string, string>()
+  const seen = new Set<string>()
+  items.forEach((item, index) => {
+    if (!/^[A-Za-z]=./s.test(item)) throw malformed('malformed attribute')
+    const name = item[0]!
+    if (seen.has(name) || reserved.includes(name)) throw malformed(`attribute ${name}= given twice`)
+    seen.add(name)
+    if (index < required.length) {
+      if (name !== required[index]) throw malformed(`expected ${required[index]}= in position ${index + 1}`)
+      values.set(name, item.slice(2))
+    }
+  })
+  if (items.length < required.length) throw malformed(`missing ${required[items.length]}=`)
+  return values
+}
+
+/** RFC 5802 §7: nonce = printable characters but `,` (already split off). */
+export function checkNonce(nonce: string, what: string, maxLength = MAX_NONCE_LENGTH): void {
+  if (nonce.length > maxLength || !/^[\x21-\x2b\x2d-\x7e]+$/.test(nonce)) throw malformed(`invalid ${what} nonce`)
+}
+
+/** A nonce part: the option text (checked), or random bytes in base64. */
+export function makeNonce(given: string | undefined, random: (length: number) => Uint8Array): string {
+  if (given === undefined) return base64Encode(random(NONCE_BYTES))
+  if (typeof given !== 'string') throw malformed('nonce option must be a string')
+  checkNonce(given, 'configured')
+  return given
+}
+
+export function iterationOption(value: unknown, fallback: number, what: string): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw malformed(`${what} must be a positive integer`)
+  return value
+}
+
+/** What a SCRAM server takes from its options, checked and copied at construction. */
+export interface ScramServerConfig {
+  readonly options: ScramServerOptions
+  readonly bindings: readonly ChannelBinding[]
+  readonly secret: Uint8Array
+  readonly iterations: number
+  readonly random: (length: number) => Uint8Array
+}
