@@ -8,7 +8,7 @@
 //     for node16 from CJS, node16 from ESM and bundler, with no problem.
 //  4. The packed tarball installed into a temp project (offline: @noble/hashes comes from a
 //     tarball of the installed copy) imports every subpath from ESM and requires it from CJS,
-//     and authenticates PLAIN through each.
+//     authenticates PLAIN and SCRAM-SHA-256 through each, and runs every "bin" command.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -103,10 +103,24 @@ try {
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'smoke', private: true, version: '0.0.0' }))
   npm(['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', join(work, tarball), join(work, noble)], project)
   const names = entries.map(specifier)
-  const plainRun = (lib) => `{
-    const step = await ${lib}.plain.server({ credentials: () => ({ password: 'p' }) }).next(await ${lib}.plain.client({ username: 'u', password: 'p' }).start())
-    if (step.type !== 'success') throw new Error('PLAIN failed through ' + ${JSON.stringify(lib)})
-  }`
+  // A whole exchange per mechanism: PLAIN, and SCRAM-SHA-256 with a non-ASCII password, which
+  // reaches @noble/hashes (ESM-only: require(esm) from the CJS build) and the lazily loaded
+  // SASLprep chunk of each build.
+  const login = `async function login(lib, label) {
+  const run = async (mechanism, clientOptions, serverOptions) => {
+    const client = mechanism.client(clientOptions)
+    const server = mechanism.server(serverOptions)
+    let step = await server.next(await client.start())
+    while (step.type === 'challenge') step = await server.next(await client.next(step.challenge))
+    if (step.type !== 'success') throw new Error(mechanism.name + ' failed through ' + label + ': ' + step.error.code)
+    await client.finish(step.additionalData)
+  }
+  await run(lib.plain, { username: 'u', password: 'p' }, { credentials: () => ({ password: 'p' }) })
+  if (lib.scramSha256 !== undefined) {
+    await run(lib.scramSha256, { username: 'u', password: 'p\\u00AAss\\u2168' }, { credentials: () => ({ password: 'passIX' }) })
+  }
+  return label
+}`
   writeFileSync(
     join(project, 'smoke.mjs'),
     `const names = ${JSON.stringify(names)}
@@ -116,10 +130,9 @@ for (const name of names) {
   if (Object.keys(ns).length === 0) throw new Error(name + ' exports nothing')
   loaded[name] = Object.keys(ns).length
 }
-const root = await import('saslkit')
-${plainRun('root')}
-const plainModule = await import('saslkit/plain')
-${plainRun('plainModule')}
+${login}
+await login(await import('saslkit'), 'saslkit')
+await login({ ...(await import('saslkit/plain')), ...(await import('saslkit/scram').catch(() => ({}))) }, 'subpaths')
 console.log('ESM', JSON.stringify(loaded))
 `,
   )
@@ -132,9 +145,9 @@ for (const name of names) {
   if (Object.keys(ns).length === 0) throw new Error(name + ' exports nothing')
   loaded[name] = Object.keys(ns).length
 }
+${login}
 ;(async () => {
-  const root = require('saslkit')
-  ${plainRun('root')}
+  await login(require('saslkit'), 'saslkit')
   console.log('CJS', JSON.stringify(loaded))
 })().catch((e) => { console.error(e); process.exit(1) })
 `,
@@ -145,6 +158,13 @@ for (const name of names) {
     else console.log(run.stdout.trim())
   }
   if (!existsSync(join(project, 'node_modules/saslkit/dist/index.js'))) fail('smoke: the tarball did not install')
+  // Every command in package.json "bin", installed as npm links it (shebang, executable bit).
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  for (const command of Object.keys(pkg.bin ?? {})) {
+    const run = spawnSync(join(project, 'node_modules/.bin', command), ['--version'], { cwd: project, encoding: 'utf8' })
+    if (run.status !== 0 || run.stdout.trim() !== pkg.version) fail(`smoke: \`${command} --version\` from the tarball: exit ${run.status}, ${run.stdout}${run.stderr}${run.error ?? ''}`)
+    else console.log(`bin ${command} --version: ${run.stdout.trim()}`)
+  }
 } catch (error) {
   fail(`smoke: ${error.message}\n${error.stderr ?? ''}`)
 } finally {

@@ -169,6 +169,10 @@ export async function measure(exportsCode, { leaveOut, splitting = true } = {}) 
     platform: 'browser',
     target: 'es2022',
     metafile: true,
+    // Chunk names carry a hash of the input paths. A symlinked node_modules (worktrees) would
+    // otherwise hash its real location, and the same code would gzip a few bytes apart from one
+    // checkout to the next: keep every path under the checkout, as a clean clone has it.
+    preserveSymlinks: true,
     logLevel: 'silent',
     plugins: [
       {

@@ -26,10 +26,17 @@ const RESULT_MARK = '@@saslkit-runtime-result@@'
 /** Test directories that hold Node-only suites (the CLI, node adapters, the package checks). */
 const NODE_ONLY_DIRS = ['test/node/']
 const RUN_TIMEOUT_MS = 15 * 60 * 1000
+/**
+ * Issue 10: in the browser and on Deno, SCRAM's PBKDF2 must take the Web Crypto path. The tests
+ * that assert it (test/runtimes/webcrypto.test.ts) must have run and passed there, so that
+ * deleting or renaming them cannot make the requirement vanish.
+ */
+const WEB_CRYPTO_PBKDF2 = /SaltedPassword with crypto\.subtle/
 
 const runtimes = {
   deno: {
     conditions: ['deno'],
+    mustPass: [WEB_CRYPTO_PBKDF2],
     async run(dir) {
       // No permission beyond reading its own bundle and the colour switches the matchers'
       // diff printer (tinyrainbow) looks at: no network, no other env, no files elsewhere.
@@ -45,6 +52,7 @@ const runtimes = {
   },
   browser: {
     conditions: [],
+    mustPass: [WEB_CRYPTO_PBKDF2],
     async run(dir) {
       const server = await serveDirectory(dir)
       const browser = await launchChromium()
@@ -209,6 +217,9 @@ async function runOne(runtime, expected, files) {
     return false
   }
   const problems = compare(expected, report.tests).map(stripAnsi)
+  for (const required of runtimes[runtime].mustPass ?? []) {
+    if (!report.tests.some((t) => t.state === 'pass' && required.test(t.name))) problems.push(`no passing test matches ${required} (required on ${runtime})`)
+  }
   if (report.detected.runtime !== runtime) problems.push(`ran on ${report.detected.runtime} (${report.detected.version}), not ${runtime}`)
   if (result.code !== 0) problems.push(`${runtime} exited with ${result.code}:\n${result.stderr}`)
   const passed = report.tests.filter((t) => t.state === 'pass').length

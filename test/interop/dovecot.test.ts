@@ -1,9 +1,11 @@
-// Dovecot 2.3 (IMAP, POP3, submission) launched from a generated config in a temp dir. Until
-// saslkit's IMAP/POP3/SMTP client profiles land, this checks only that it starts and
-// advertises what it was configured with, in clear and after STARTTLS.
+// Dovecot 2.3 (IMAP, POP3, submission) launched from a generated config in a temp dir:
+// saslkit's IMAP/POP3/SMTP client profiles against it, in clear and after STARTTLS, and the
+// `saslkit probe` command (the built bin, as a subprocess) after STARTTLS and over implicit
+// TLS. Both use this one instance (and its ANONYMOUS-less sibling for that refusal case).
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { defineCells } from './harness/cells.js'
+import { ENDPOINTS, cliDriver, defineProbeChecks, endpointName } from './harness/cli-probe.js'
 import { advertised, startDovecot, type Dovecot } from './harness/dovecot.js'
 import { DOVECOT_COLUMNS, dovecotDriver } from './harness/dovecot-driver.js'
 import { startIntrospection } from './harness/introspection.js'
@@ -53,7 +55,7 @@ describe('Dovecot', () => {
       peer: 'dovecot',
       version: dovecot.version,
       notes: [
-        `\`dovecot -F -c <tmp>/dovecot.conf\`, IMAP/POP3/submission on 127.0.0.1, login user ${dovecot.users.login}, internal user ${dovecot.users.internal}`,
+        `\`dovecot -F -c <tmp>/dovecot.conf\`, IMAP/POP3/submission on 127.0.0.1 (plus imaps, pop3s, submissions: implicit TLS), login user ${dovecot.users.login}, internal user ${dovecot.users.internal}`,
         ...(packages === '' ? [] : [`Debian: ${packages}`]),
         `auth_mechanisms: ${dovecot.mechanisms.join(' ')}`,
         ...[...dovecot.lacking].map(([mechanism, line]) => `lacks ${mechanism}: \`${line}\``),
@@ -94,4 +96,14 @@ describe('Dovecot', () => {
       defineCells(dovecotDriver(dovecot, column, withoutAnonymous), rows, context)
     })
   }
+
+  // Each case is its own subprocess: run them side by side (vitest's maxConcurrency).
+  describe.concurrent('saslkit probe (CLI)', () => {
+    for (const endpoint of ENDPOINTS) {
+      describe(endpointName(endpoint), () => {
+        defineCells(cliDriver(dovecot, endpoint, withoutAnonymous, krb5), rows, context)
+      })
+    }
+    describe('the command', () => defineProbeChecks(dovecot))
+  })
 })

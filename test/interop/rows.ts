@@ -306,6 +306,9 @@ const baseRows: readonly Row[] = [
   }),
 ]
 
+/** The label of the GSSAPI row that runs saslkit/node's `kerberos()` (the addon) as initiator. */
+export const KERBEROS_ADDON_ROW = 'GSSAPI, kerberos addon'
+
 /** The principal the realm's client holds tickets for, as saslkit's server reports it. */
 export const KRB5_CLIENT = `alice@${REALM}`
 // The right ticket is for the server's own service (each driver knows which: imap, pop, smtp).
@@ -346,7 +349,7 @@ function gssapiRows(context: RowContext): Row[] {
     rows.push(
       row({
         mechanism: gssapi,
-        label: 'GSSAPI, kerberos addon',
+        label: KERBEROS_ADDON_ROW,
         directions: ['saslkit→peer'],
         securityLayer: 'none',
         client: (c) => ({ provider: kerberos({ service: target(c), module: kerberosModule }) }),

@@ -38,6 +38,14 @@ describe('decision records', () => {
   })
 })
 
+describe('docs/README.md', () => {
+  it('links every guide, decision record and reference page in docs/', () => {
+    const index = readFileSync(join(root, 'docs/README.md'), 'utf8')
+    const pages = [...markdown('docs').filter((f) => f !== 'docs/README.md'), ...guides, ...markdown('docs/decisions')]
+    expect(pages.filter((page) => !index.includes(`](${page.slice('docs/'.length)})`))).toEqual([])
+  })
+})
+
 describe('links', () => {
   for (const file of ['README.md', ...markdown('docs'), ...guides, ...markdown('docs/decisions')]) {
     it(`every relative link in ${file} resolves`, () => {

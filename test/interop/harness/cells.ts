@@ -28,6 +28,8 @@ export interface Lack {
 export interface PeerDriver {
   /** Column name in the matrix, e.g. `gsasl`, `cyrus`, `dovecot imap`. */
   readonly peer: string
+  /** The saslkit client when it is not the library's profiles, e.g. `saslkit probe (CLI)`. */
+  readonly client?: string
   /** Present when the peer has that role; `undefined` means `lack()` covers every row. */
   readonly toPeer?: (row: Row, c: Case) => Promise<ToPeerOutcome>
   readonly fromPeer?: (row: Row, c: Case) => Promise<FromPeerOutcome>
@@ -51,7 +53,7 @@ export function defineCells(driver: PeerDriver, rows: readonly Row[], context: I
     if (applicable.length === 0) return
     describe(row.label, () => {
       for (const direction of applicable) {
-        const where = { mechanism: row.label, order, peer: driver.peer, direction }
+        const where = { mechanism: row.label, order, peer: driver.peer, direction, ...(driver.client === undefined ? {} : { client: driver.client }) }
         const lack = driver.lack(row, direction)
         if (lack !== undefined) {
           it(`${direction}: peer lacks it (${lack.evidence})`, async ({ task }) => {

@@ -119,6 +119,12 @@ async function saslkitToDovecot(dovecot: Dovecot, protocol: Protocol, tls: boole
   }
 }
 
+/** Evidence (the matrix footnote) for a mechanism Dovecot's build refuses, from the launcher's log line. */
+export const buildLacks = (line: string): string => `Dovecot's auth process refuses it: \`${line}\``
+
+/** Evidence for ANONYMOUS over submission. */
+export const SUBMISSION_LACKS_ANONYMOUS = "Dovecot's submission service never offers ANONYMOUS (no anonymous login there), though auth_mechanisms has it"
+
 export interface DovecotColumn {
   readonly protocol: Protocol
   readonly tls: boolean
@@ -140,7 +146,7 @@ export function dovecotDriver(dovecot: Dovecot, column: DovecotColumn, withoutAn
     const line = dovecot.lacking.get(row.name)
     if (line !== undefined) {
       return {
-        evidence: `Dovecot's auth process refuses it: \`${line}\``,
+        evidence: buildLacks(line),
         // The launcher saw that line in this run: it started Dovecot with the mechanism and
         // restarted it without (harness/dovecot.ts); a build that takes it gets the cases.
         verify: async () => {
@@ -150,7 +156,7 @@ export function dovecotDriver(dovecot: Dovecot, column: DovecotColumn, withoutAn
     }
     if (protocol === 'submission' && row.name === 'ANONYMOUS') {
       return {
-        evidence: "Dovecot's submission service never offers ANONYMOUS (no anonymous login there), though auth_mechanisms has it",
+        evidence: SUBMISSION_LACKS_ANONYMOUS,
         verify: async () => {
           const seen = await advertised(dovecot.ports.submission, 'submission', { ca: dovecot.pki.ca })
           if ([...seen.mechanisms, ...(seen.tlsMechanisms ?? [])].includes('ANONYMOUS')) throw new Error('Dovecot submission now offers ANONYMOUS')

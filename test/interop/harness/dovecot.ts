@@ -1,6 +1,7 @@
 // Dovecot 2.3 (IMAP, POP3, submission) started by the suite: configuration, passwd-file and a
-// self-signed certificate generated in a temp dir, listeners on 127.0.0.1 only, `dovecot -F`
-// in the foreground so its PID is the master's, stopped by that PID.
+// self-signed certificate generated in a temp dir, listeners on 127.0.0.1 only (each service
+// twice: STARTTLS, and implicit TLS on imaps/pop3s/submissions), `dovecot -F` in the
+// foreground so its PID is the master's, stopped by that PID.
 //
 // Which mechanisms the build has is Dovecot's own word: the auth process refuses to start with
 // `auth: Fatal: Unknown authentication mechanism 'X'`. The launcher starts with every mechanism
@@ -18,6 +19,10 @@ export interface DovecotPorts {
   readonly imap: number
   readonly pop3: number
   readonly submission: number
+  /** Implicit TLS (RFC 8314): the same services with TLS from the first byte. */
+  readonly imaps: number
+  readonly pop3s: number
+  readonly submissions: number
 }
 
 export interface Dovecot {
@@ -86,15 +91,19 @@ async function mergeKeytabs(output: string, inputs: readonly string[]): Promise<
 function config(dir: string, ids: Ids, ports: DovecotPorts, mechanisms: readonly string[], pki: Pki, root: boolean, options: DovecotOptions): string {
   // Non-root Dovecot cannot chroot its login processes.
   const chroot = root ? '' : '  chroot =\n'
-  const login = (service: string, listener: string, port: number, tlsListener?: string) =>
+  const login = (service: string, port: number, tlsPort: number) =>
     [
       `service ${service}-login {`,
       chroot.trimEnd(),
-      `  inet_listener ${listener} {`,
+      `  inet_listener ${service} {`,
       `    address = 127.0.0.1`,
       `    port = ${port}`,
       '  }',
-      ...(tlsListener === undefined ? [] : [`  inet_listener ${tlsListener} {`, '    port = 0', '  }']),
+      `  inet_listener ${service}s {`,
+      `    address = 127.0.0.1`,
+      `    port = ${tlsPort}`,
+      '    ssl = yes',
+      '  }',
       '}',
     ].filter((line) => line !== '')
   return [
@@ -151,9 +160,9 @@ function config(dir: string, ids: Ids, ports: DovecotPorts, mechanisms: readonly
     'submission_relay_host = 127.0.0.1',
     'submission_relay_port = 9',
     ...(root ? [] : ['service anvil {', '  chroot =', '}']),
-    ...login('imap', 'imap', ports.imap, 'imaps'),
-    ...login('pop3', 'pop3', ports.pop3, 'pop3s'),
-    ...login('submission', 'submission', ports.submission),
+    ...login('imap', ports.imap, ports.imaps),
+    ...login('pop3', ports.pop3, ports.pop3s),
+    ...login('submission', ports.submission, ports.submissions),
     '',
   ].join('\n')
 }
@@ -206,7 +215,14 @@ export async function startDovecot(dir: string, wanted: readonly string[], optio
   const lacking = new Map<string, string>()
   for (let attempt = 0; attempt < wanted.length + 3; attempt++) {
     const mechanisms = wanted.filter((m) => !lacking.has(m))
-    const ports = { imap: await freePort(), pop3: await freePort(), submission: await freePort() }
+    const ports: DovecotPorts = {
+      imap: await freePort(),
+      pop3: await freePort(),
+      submission: await freePort(),
+      imaps: await freePort(),
+      pop3s: await freePort(),
+      submissions: await freePort(),
+    }
     const confPath = join(dir, 'dovecot.conf')
     await writeFile(confPath, config(dir, ids, ports, mechanisms, pki, root, options))
     await writeFile(logPath, '')

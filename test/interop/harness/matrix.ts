@@ -5,7 +5,12 @@
 /** saslkit as the client against the peer's server, or the peer's client against saslkit's server. */
 export type Direction = 'saslkit→peer' | 'peer→saslkit'
 
-export interface CellMeta {
+/** Which saslkit drives the peer: the library's profiles (absent), or e.g. `saslkit probe (CLI)`. */
+interface Driver {
+  readonly client?: string
+}
+
+export interface CellMeta extends Driver {
   readonly kind: 'cell'
   readonly mechanism: string
   /** The row's place in the table (the matrix keeps the table's order). */
@@ -17,7 +22,7 @@ export interface CellMeta {
   readonly variant: 'ok' | 'refused'
 }
 
-export interface LackMeta {
+export interface LackMeta extends Driver {
   readonly kind: 'lack'
   readonly mechanism: string
   readonly order: number
@@ -69,4 +74,8 @@ export const PEER_ORDER = [
   'dovecot pop3+STARTTLS',
   'dovecot submission',
   'dovecot submission+STARTTLS',
+  // `saslkit probe` (the CLI) against Dovecot: each column after STARTTLS and with implicit TLS.
+  'dovecot imap+STARTTLS, imaps',
+  'dovecot pop3+STARTTLS, pop3s',
+  'dovecot submission+STARTTLS, submissions',
 ]

@@ -18,6 +18,9 @@ export interface Pki {
   /** CN = the account's username: Dovecot's EXTERNAL takes the username from it. */
   readonly clientCert: string
   readonly clientKey: string
+  /** The same client certificate and key as files (`saslkit probe --cert/--key`). */
+  readonly clientCertFile: string
+  readonly clientKeyFile: string
 }
 
 async function openssl(args: readonly string[]): Promise<void> {
@@ -50,5 +53,7 @@ export async function makePki(dir: string): Promise<Pki> {
     serverKeyPem: await read('server.key'),
     clientCert: await read('client.crt'),
     clientKey: await read('client.key'),
+    clientCertFile: path('client.crt'),
+    clientKeyFile: path('client.key'),
   }
 }

@@ -15,12 +15,21 @@ interface Cell {
 
 const DOC_PATH = resolve(import.meta.dirname, '../../../docs/interop.md')
 
-const columnLabel = (peer: string, direction: Direction): string =>
-  direction === 'saslkit→peer' ? `saslkit → ${peer}` : `${peer} → saslkit`
+interface Column {
+  readonly peer: string
+  readonly direction: Direction
+  /** The saslkit client, when not the library's profiles (`saslkit probe (CLI)`). */
+  readonly client: string | undefined
+}
+
+const columnLabel = ({ peer, direction, client }: Column): string =>
+  direction === 'saslkit→peer' ? `${client ?? 'saslkit'} → ${peer}` : `${peer} → ${client ?? 'saslkit'}`
+
+const columnKey = ({ peer, direction, client }: Column): string => `${client ?? ''}|${peer}|${direction}`
 
 export default class InteropMatrixReporter implements Reporter {
   readonly #mechanisms = new Map<string, number>()
-  readonly #columns: Array<{ peer: string; direction: Direction }> = []
+  readonly #columns: Column[] = []
   readonly #cells = new Map<string, Cell>()
   readonly #peers = new Map<string, PeerMeta & { passed: boolean }>()
 
@@ -33,14 +42,14 @@ export default class InteropMatrixReporter implements Reporter {
       return
     }
     this.#mechanisms.set(meta.mechanism, meta.order)
-    if (!this.#columns.some((c) => c.peer === meta.peer && c.direction === meta.direction)) {
-      this.#columns.push({ peer: meta.peer, direction: meta.direction })
-    }
-    const key = `${meta.mechanism}|${meta.peer}|${meta.direction}`
+    const column: Column = { peer: meta.peer, direction: meta.direction, client: meta.client }
+    if (!this.#columns.some((c) => columnKey(c) === columnKey(column))) this.#columns.push(column)
+    const key = `${meta.mechanism}|${columnKey(column)}`
     const cell = this.#cells.get(key) ?? { passed: new Set(), failed: [] }
     this.#cells.set(key, cell)
     if (meta.kind === 'lack') {
-      cell.lack = { evidence: meta.evidence, passed: state === 'passed' }
+      // Several tests may show the same lack (one column, two endpoints): all must pass.
+      cell.lack = { evidence: meta.evidence, passed: (cell.lack?.passed ?? true) && state === 'passed' }
     } else if (state === 'passed') {
       cell.passed.add(meta.variant)
     } else {
@@ -70,16 +79,20 @@ export default class InteropMatrixReporter implements Reporter {
   #render(): { table: string; evidence: string[] } {
     const rank = (peer: string) => (PEER_ORDER.includes(peer) ? PEER_ORDER.indexOf(peer) : PEER_ORDER.length)
     const columns = [...this.#columns].sort(
-      (a, b) => rank(a.peer) - rank(b.peer) || a.peer.localeCompare(b.peer) || (a.direction === 'saslkit→peer' ? -1 : 1),
+      (a, b) =>
+        rank(a.peer) - rank(b.peer) ||
+        a.peer.localeCompare(b.peer) ||
+        (a.client ?? '').localeCompare(b.client ?? '') ||
+        (a.direction === 'saslkit→peer' ? -1 : 1),
     )
     const mechanisms = [...this.#mechanisms].sort((a, b) => a[1] - b[1]).map(([name]) => name)
-    const header = ['mechanism', ...columns.map((c) => columnLabel(c.peer, c.direction))]
+    const header = ['mechanism', ...columns.map(columnLabel)]
     // One footnote per distinct piece of evidence, numbered in table order.
     const evidence: string[] = []
     const rows = mechanisms.map((mechanism) => [
       mechanism,
       ...columns.map((column) => {
-        const cell = this.#cells.get(`${mechanism}|${column.peer}|${column.direction}`)
+        const cell = this.#cells.get(`${mechanism}|${columnKey(column)}`)
         const state = this.#state(cell)
         if (state === undefined) return '—'
         if (state === 'peer lacks it' && cell?.lack !== undefined) {
@@ -111,12 +124,17 @@ export default class InteropMatrixReporter implements Reporter {
       '`saslkit → X`: saslkit\'s client against X\'s server; `X → saslkit`: X\'s client against',
       'saslkit\'s server. `gsasl` is the stdio peer (`gsasl --client`/`--server`); `gsasl imap`',
       'and `gsasl smtp` are `gsasl --imap`/`--smtp` against saslkit\'s IMAP/SMTP server profiles;',
-      'the `dovecot` columns are saslkit\'s IMAP, POP3 and SMTP client profiles against Dovecot;',
-      '`+STARTTLS`: after STARTTLS. Each `ok` cell is two tests: the right credentials succeed',
-      'end to end, and a wrong password, token, ticket or authzid (ANONYMOUS: a server that',
-      'allows no anonymous login) is refused. "peer lacks it" is a fact about the peer, checked',
-      'by a test each run (evidence below); `—` is a case that cannot exist (EXTERNAL and -PLUS',
-      'need TLS; the `kerberos` addon is a client only).',
+      'the `saslkit → dovecot` columns are saslkit\'s IMAP, POP3 and SMTP client profiles against',
+      'Dovecot; `+STARTTLS`: after STARTTLS. The `saslkit probe (CLI)` columns are the command',
+      '(`node dist/cli.js probe`, a subprocess, secrets through `--password-env`/`--token-env`, the',
+      'server verified with `--ca`), each against both of a protocol\'s TLS endpoints: STARTTLS and',
+      'implicit TLS (imaps, pop3s, and submissions as `smtps://`); its GSSAPI is the `kerberos`',
+      'addon through `--gssapi-provider`. Each `ok` cell is two tests (per endpoint): the right',
+      'credentials succeed end to end, and a wrong password, token, ticket or authzid (ANONYMOUS:',
+      'a server that allows no anonymous login) is refused. "peer lacks it" is a fact about the',
+      'peer, checked by a test each run (evidence below; the CLI re-proves it with `--mech`);',
+      '`—` is a case that cannot exist (EXTERNAL and -PLUS need TLS; the `kerberos` addon is a',
+      'client only; the command has neither the MIT helper nor a security-layer option).',
       '',
       '## Peers',
       '',
