@@ -4,15 +4,13 @@ import { ntHash, ntlm, type ServerStep } from '../../src/index.js'
 import { md4 } from '../../src/crypto/md4.js'
 import {
   channelBindingsHash,
-  createSession,
   lmv2Response,
   ntlmv2Blob,
   ntlmv2Response,
   ntowfv2,
   rc4k,
-  sealKey,
-  signKey,
 } from '../../src/mechanisms/ntlm/crypto.js'
+import { createSession, sealKey, signKey } from '../../src/mechanisms/ntlm/session.js'
 import { desl, keyExchangeKeyV1, lmHash, ntlmv1Responses } from '../../src/mechanisms/ntlm/legacy.js'
 import {
   AvId,

@@ -37,6 +37,14 @@ for (const [name, load] of builds) {
       }
       expect(Object.values(results).every((type) => type === 'success')).toBe(true)
     })
+    it("the NTLM client's session security loads with finish() and seals for the server", async () => {
+      const s = await load()
+      const client = s.ntlm.client({ username: 'user', password: 'pencil' })
+      const server = s.ntlm.server({ credentials: (user: string) => (user === 'user' ? { password: 'pencil' } : undefined) })
+      expect(await loop(client, server)).toBe('success')
+      const { sealed, signature } = client.session!.wrap(new Uint8Array([1, 2, 3]))
+      expect([...server.session!.unwrap(sealed, signature)]).toEqual([1, 2, 3])
+    })
     it('a failure from lazily loaded code is the same SaslError class', async () => {
       const s = await load()
       const step = await s.plain.server({ credentials: () => undefined }).next(new Uint8Array([1]))

@@ -1,7 +1,14 @@
 /**
- * Encoding the CHALLENGE_MESSAGE (MS-NLMP §2.2.1.2): only the NTLM server sends one.
+ * What only the NTLM server needs of the message layer, kept out of the client's bundle:
+ * encoding the CHALLENGE_MESSAGE (MS-NLMP §2.2.1.2) and reading the client's FILETIME.
  */
-import { MessageBuilder, encodeAvPairs, encodeString, malformed, type NtlmChallenge } from './messages.js'
+import { FILETIME_EPOCH_MS, MessageBuilder, encodeAvPairs, encodeString, malformed, type NtlmChallenge } from './messages.js'
+
+/** Milliseconds since 1970 of a FILETIME (MS-NLMP §2.2.2.1 MsvAvTimestamp, the NTLMv2 blob's time). */
+export function fileTimeToMs(bytes: Uint8Array): number {
+  const ticks = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)
+  return Number(ticks / 10000n) - FILETIME_EPOCH_MS
+}
 
 /**
  * Encodes a CHALLENGE_MESSAGE (56-byte header; payload: TargetName, then TargetInfo).

@@ -10,15 +10,14 @@ import { randomBytes } from '../../crypto/random.js'
 import {
   channelBindingsHash,
   computeMic,
-  createSession,
   lmv2Response,
   ntHash,
   ntlmv2Blob,
   ntlmv2Response,
   ntowfv2,
   rc4k,
-  type NtlmSession,
 } from './crypto.js'
+import type { NtlmSession, createSession } from './session.js'
 import {
   AV_CHANNEL_BINDINGS,
   AV_FLAGS,
@@ -100,6 +99,9 @@ export interface NtlmClient extends SaslClient {
   readonly session: NtlmSession | undefined
 }
 
+/** The session module once imported (an `import()` costs microseconds even for a loaded module). */
+let sessionModule: Promise<typeof import('./session.js')> | undefined
+
 /** Splits `DOMAIN\user` or `user@domain`. */
 export function splitUsername(username: string): { user: string; domain: string | undefined } {
   const backslash = username.indexOf('\\')
@@ -133,7 +135,8 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
   #negotiate: Uint8Array | undefined
   /** After AUTHENTICATE: what the session keys derive from (MS-NLMP §3.4.5). */
   #sessionKey: { readonly exportedSessionKey: Uint8Array; readonly flags: number } | undefined
-  #finished = false
+  /** Set by `finish()`, which loads the session module. */
+  #createSession: typeof createSession | undefined
   #session: NtlmSession | undefined
 
   constructor(options: NtlmClientOptions) {
@@ -173,7 +176,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
 
   /** MS-NLMP §3.4: derived on first use after `finish()` (most logins never seal a message), then kept. */
   get session(): NtlmSession | undefined {
-    if (this.#session === undefined && this.#finished) this.#session = createSession(this.#sessionKey!.exportedSessionKey, this.#sessionKey!.flags, 'client')
+    if (this.#session === undefined && this.#createSession !== undefined) this.#session = this.#createSession(this.#sessionKey!.exportedSessionKey, this.#sessionKey!.flags, 'client')
     return this.#session
   }
 
@@ -190,10 +193,13 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     return this.#authenticate(challenge)
   }
 
-  protected override onFinish(additionalData: Uint8Array | undefined): void {
+  protected override onFinish(additionalData: Uint8Array | undefined): Promise<void> {
     super.onFinish(additionalData)
     if (this.#sessionKey === undefined) throw new SaslError('protocol-violation', 'NTLM: finish() before AUTHENTICATE')
-    this.#finished = true
+    // MS-NLMP §3.4: the session code loads with finish(), not up front: most logins never seal a message.
+    return (sessionModule ??= import('./session.js')).then((module) => {
+      this.#createSession = module.createSession
+    })
   }
 
   async #authenticate(challengeBytes: Uint8Array): Promise<Uint8Array> {

@@ -14,7 +14,7 @@ export type { NtlmClient, NtlmClientOptions } from './client.js'
 export type { NtlmServer, NtlmServerOptions } from './server-options.js'
 export { DEFAULT_TIMESTAMP_WINDOW_MS } from './server-options.js'
 export { ntHash } from './crypto.js'
-export type { NtlmSession } from './crypto.js'
+export type { NtlmSession } from './session.js'
 export { AvId, NtlmFlags, avString, decodeNtlmMessage, ntlmFlagNames } from './messages.js'
 export type { AvPair, NtlmAuthenticate, NtlmChallenge, NtlmMessage, NtlmNegotiate, NtlmVersion } from './messages.js'
 

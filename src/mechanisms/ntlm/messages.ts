@@ -372,7 +372,7 @@ export function avFlags(pairs: readonly AvPair[]): number {
 // ── FILETIME ───────────────────────────────────────────────────────────────────────────
 
 /** Milliseconds between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
-const FILETIME_EPOCH_MS = 11644473600000
+export const FILETIME_EPOCH_MS = 11644473600000
 
 /** A FILETIME (MS-NLMP §2.2.2.1 MsvAvTimestamp: 100 ns since 1601, little-endian). */
 export function fileTime(date: Date): Uint8Array {
@@ -380,12 +380,6 @@ export function fileTime(date: Date): Uint8Array {
   const ticks = BigInt(Math.max(0, Math.round(date.getTime() + FILETIME_EPOCH_MS))) * 10000n
   new DataView(out.buffer).setBigUint64(0, ticks, true)
   return out
-}
-
-/** Milliseconds since 1970 of a FILETIME. */
-export function fileTimeToMs(bytes: Uint8Array): number {
-  const ticks = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true)
-  return Number(ticks / 10000n) - FILETIME_EPOCH_MS
 }
 
 // ── encoding ───────────────────────────────────────────────────────────────────────────

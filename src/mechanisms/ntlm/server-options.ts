@@ -4,7 +4,7 @@
  */
 import { SaslError } from '../../core/errors.js'
 import type { SaslServer, ServerOptions } from '../../core/types.js'
-import type { NtlmSession } from './crypto.js'
+import type { NtlmSession } from './session.js'
 
 /**
  * Default tolerance between the NTLMv2 blob's time and the server clock: ±5 minutes.

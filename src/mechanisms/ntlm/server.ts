@@ -16,15 +16,14 @@ import {
   BLOB_TIME,
   channelBindingsHash,
   computeMic,
-  createSession,
   ntHash,
   ntlmv2Response,
   ntowfv2,
   rc4k,
-  type NtlmSession,
 } from './crypto.js'
+import { createSession, type NtlmSession } from './session.js'
 import { md4 } from '../../crypto/md4.js'
-import { encodeChallenge } from './challenge.js'
+import { encodeChallenge, fileTimeToMs } from './challenge.js'
 import { desl, keyExchangeKeyV1, lmHash } from './legacy.js'
 import {
   AV_CHANNEL_BINDINGS,
@@ -54,7 +53,6 @@ import {
   decodeAvPairs,
   decodeNtlmMessageOfType,
   fileTime,
-  fileTimeToMs,
   utf16le,
   type AvPair,
   type NtlmAuthenticate,
