@@ -163,21 +163,6 @@ function misuse(message: string): SaslError {
   return new SaslError('protocol-violation', message)
 }
 
-/** UTF-8 length of a string without encoding it. */
-export function utf8Length(text: string): number {
-  let n = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c < 0x80) n += 1
-    else if (c < 0x800) n += 2
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      n += 4
-      i++
-    } else n += 3
-  }
-  return n
-}
-
 /** Truncates peer text for an error message. */
 export function excerpt(text: string): string {
   return text.length > 120 ? `${text.slice(0, 120)}…` : text

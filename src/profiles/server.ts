@@ -7,7 +7,6 @@ import type { Identity, Mechanism, SaslServer, SecurityLayer, ServerChannel, Ser
 import {
   decodePayload,
   refusalFor,
-  utf8Length,
   type AnyMechanism,
   type ProfileServerConfig,
   type ProfileServerEngine,
@@ -15,6 +14,21 @@ import {
   type ServerResult,
   type ServerWire,
 } from './common.js'
+
+/** UTF-8 length of a string without encoding it. */
+function utf8Length(text: string): number {
+  let n = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      n += 4
+      i++
+    } else n += 3
+  }
+  return n
+}
 
 /** The SaslError code a refusal outside SASL is logged with. */
 function refusalCode(refusal: Refusal): SaslErrorCode {

@@ -71,44 +71,33 @@ function splitEnhanced(code: number, text: string): { enhanced?: string; text: s
   return { enhanced: `${m[1]}.${m[2]}.${m[3]}`, text: text.slice(m[0].length) }
 }
 
-/** The SaslError code of an SMTP failure reply (API.md §6). */
+/** The SaslError code of each SMTP failure reply code (API.md §6). */
+const REPLY_ERRORS: Readonly<Record<number, SaslErrorCode>> = {
+  432: 'credentials-expired', // RFC 4954 §6: 4.7.12 A password transition is needed
+  454: 'temporary-auth-failure', // RFC 4954 §6: 4.7.0 Temporary authentication failure
+  500: 'malformed-request', // RFC 4954 §6: 5.5.6 Authentication Exchange line is too long
+  501: 'malformed-request', // RFC 4954 §4: undecodable data (or the answer to '*': aborted)
+  503: 'protocol-violation', // RFC 4954 §4: AUTH after AUTH, or during a mail transaction
+  504: 'invalid-mechanism', // RFC 4954 §4: 5.5.4 unknown mechanism
+  525: 'account-disabled', // RFC 5248: 5.7.13 User Account Disabled
+  530: 'encryption-required', // RFC 3207 §4: 5.7.0 Must issue a STARTTLS command first
+  534: 'mechanism-too-weak', // RFC 4954 §6: 5.7.9 Authentication mechanism is too weak
+  535: 'not-authorized', // RFC 4954 §6: 5.7.8 Authentication credentials invalid
+  538: 'encryption-required', // RFC 4954 §6: 5.7.11 Encryption required for requested authentication mechanism
+}
+
+/** For another reply code: its enhanced status code's subject.detail (RFC 3463, RFC 5248). */
+const ENHANCED_ERRORS: Readonly<Record<string, SaslErrorCode>> = {
+  '7.8': 'not-authorized',
+  '7.9': 'mechanism-too-weak',
+  '7.11': 'encryption-required',
+  '7.12': 'credentials-expired',
+  '7.13': 'account-disabled',
+}
+
 function errorCode(code: number, enhanced: string | undefined, cancelled: boolean): SaslErrorCode {
-  switch (code) {
-    case 432: // RFC 4954 §6: 4.7.12 A password transition is needed
-      return 'credentials-expired'
-    case 454: // RFC 4954 §6: 4.7.0 Temporary authentication failure
-      return 'temporary-auth-failure'
-    case 500: // RFC 4954 §6: 5.5.6 Authentication Exchange line is too long
-      return 'malformed-request'
-    case 501: // RFC 4954 §4: the answer to '*', or to undecodable data
-      return cancelled ? 'aborted' : 'malformed-request'
-    case 503: // RFC 4954 §4: AUTH after AUTH, or during a mail transaction
-      return 'protocol-violation'
-    case 504: // RFC 4954 §4: 5.5.4 unknown mechanism
-      return 'invalid-mechanism'
-    case 525: // RFC 5248: 5.7.13 User Account Disabled
-      return 'account-disabled'
-    case 530: // RFC 3207 §4: 5.7.0 Must issue a STARTTLS command first
-    case 538: // RFC 4954 §6: 5.7.11 Encryption required for requested authentication mechanism
-      return 'encryption-required'
-    case 534: // RFC 4954 §6: 5.7.9 Authentication mechanism is too weak
-      return 'mechanism-too-weak'
-    case 535: // RFC 4954 §6: 5.7.8 Authentication credentials invalid
-      return 'not-authorized'
-  }
-  switch (enhanced?.slice(2)) {
-    case '7.8':
-      return 'not-authorized'
-    case '7.9':
-      return 'mechanism-too-weak'
-    case '7.11':
-      return 'encryption-required'
-    case '7.12':
-      return 'credentials-expired'
-    case '7.13':
-      return 'account-disabled'
-  }
-  return code < 500 ? 'temporary-auth-failure' : 'not-authorized'
+  if (code === 501 && cancelled) return 'aborted'
+  return REPLY_ERRORS[code] ?? ENHANCED_ERRORS[enhanced?.slice(2) ?? ''] ?? (code < 500 ? 'temporary-auth-failure' : 'not-authorized')
 }
 
 function smtpClientWire(mechanism: string, options: SmtpClientOptions): ClientWire {
@@ -255,51 +244,50 @@ export interface EhloCapabilities {
  * ```
  */
 export function parseEhlo(lines: readonly string[]): EhloCapabilities {
-  if (!Array.isArray(lines) || lines.length === 0 || lines.length > 1000) throw new SaslError('malformed-request', 'EHLO: expected the reply lines')
+  const malformed = (why: string) => new SaslError('malformed-request', `EHLO: ${why}`)
+  if (!Array.isArray(lines) || lines.length === 0 || lines.length > 1000) throw malformed('expected the reply lines')
   const extensions = new Map<string, string[]>()
-  const mechanisms: string[] = []
+  // A Set keeps the order of first appearance and drops duplicates.
+  const mechanisms = new Set<string>()
   let domain = ''
   lines.forEach((line, i) => {
-    const last = i === lines.length - 1
-    if (typeof line !== 'string' || line.length > 4096) throw new SaslError('malformed-request', 'EHLO: line is not a string or too long')
+    if (typeof line !== 'string' || line.length > 4096) throw malformed('line is not a string or too long')
     // RFC 5321 §4.1.1.1: "250-" lines, then a final "250 " (or bare "250") line.
     const m = /^250(?:([ -])(.*))?$/.exec(line)
-    if (m === null || (m[1] === '-') === last || (m[1] === undefined && !last)) throw new SaslError('malformed-request', `EHLO: unexpected line ${excerpt(line)}`)
+    if (m === null || (m[1] === '-') === (i === lines.length - 1)) throw malformed(`unexpected line ${excerpt(line)}`)
     const text = m[2] ?? ''
     if (i === 0) {
-      domain = text.split(' ')[0] ?? ''
-      if (domain === '') throw new SaslError('malformed-request', 'EHLO: no domain')
+      domain = text.split(' ')[0]!
+      if (domain === '') throw malformed('no domain')
       return
     }
-    const words = text.split(' ').filter((w) => w !== '')
-    const keyword = words[0]?.toUpperCase()
-    if (keyword === undefined) throw new SaslError('malformed-request', 'EHLO: empty extension line')
-    // RFC 4954 §3 and its "AUTH=" predecessor (sent by old Microsoft servers): both list mechanisms.
-    const legacy = /^AUTH=(.*)$/.exec(keyword)
-    const params = legacy !== null ? [legacy[1]!, ...words.slice(1)].filter((w) => w !== '') : words.slice(1)
-    const name = legacy !== null ? 'AUTH=' : keyword
+    const params = text.split(' ').filter((w) => w !== '')
+    let name = params.shift()?.toUpperCase()
+    if (name === undefined) throw malformed('empty extension line')
+    // RFC 4954 §3 and its "AUTH=" predecessor (sent by old Microsoft servers): both list
+    // mechanisms; the legacy keyword carries the first one ("AUTH=LOGIN PLAIN").
+    if (name.startsWith('AUTH=')) {
+      if (name.length > 5) params.unshift(name.slice(5))
+      name = 'AUTH='
+    }
     // RFC 5321 §4.1.1.1: ehlo-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-"); skip what is not one.
     if (!/^[A-Z0-9][A-Z0-9-]*=?$/.test(name)) return
     extensions.set(name, [...(extensions.get(name) ?? []), ...params])
     if (name === 'AUTH' || name === 'AUTH=') {
-      for (const p of params) {
-        const mech = mechanismName(p)
-        if (mech !== undefined && !mechanisms.includes(mech)) mechanisms.push(mech)
+      for (const param of params) {
+        const mechanism = mechanismName(param)
+        if (mechanism !== undefined) mechanisms.add(mechanism)
       }
     }
   })
   const size = extensions.get('SIZE')
-  let limit: number | undefined
-  if (size !== undefined) {
-    // RFC 1870 §4: SIZE [number]; no number (or 0) means no fixed limit.
-    if (size.length > 1 || (size[0] !== undefined && !/^[0-9]{1,20}$/.test(size[0]))) throw new SaslError('malformed-request', 'EHLO: invalid SIZE')
-    limit = size[0] === undefined ? 0 : Number(size[0])
-  }
+  // RFC 1870 §4: SIZE [number]; no number (or 0) means no fixed limit.
+  if (size !== undefined && (size.length > 1 || (size[0] !== undefined && !/^[0-9]{1,20}$/.test(size[0])))) throw malformed('invalid SIZE')
   return {
     domain,
-    mechanisms,
+    mechanisms: [...mechanisms],
     startTls: extensions.has('STARTTLS'),
-    size: limit,
+    size: size === undefined ? undefined : Number(size[0] ?? 0),
     enhancedStatusCodes: extensions.has('ENHANCEDSTATUSCODES'),
     pipelining: extensions.has('PIPELINING'),
     extensions,
