@@ -16,12 +16,12 @@ const SHORT = 64
  * ```
  */
 export function utf8Encode(text: string): Uint8Array {
-  if (text.length > SHORT) return encoder.encode(text)
-  const out = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit > 0x7f) return encoder.encode(text)
-    out[i] = unit
+  if (text.length <= SHORT) {
+    const out = new Uint8Array(text.length)
+    let i = 0
+    // Copies code units while they are ASCII (an assignment's value is the unit itself, unmasked).
+    while (i < text.length && (out[i] = text.charCodeAt(i)) < 0x80) i++
+    if (i === text.length) return out
   }
-  return out
+  return encoder.encode(text)
 }
