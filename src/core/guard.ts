@@ -80,15 +80,16 @@ const serverModules: Record<string, Promise<unknown>> = {}
  * server has more to show (GSSAPI's `securityLayer`, NTLM's `session`) passes it through.
  */
 export function lazyServer<M>(mechanism: string, importModule: () => Promise<M>, build: (module: M) => SaslServer): SaslServer {
-  /** The real server, or the promise of it while its code loads (a rejected one if it could not). */
-  let server: SaslServer | Promise<SaslServer> | undefined
+  /** The real server once its code has loaded (a rejected promise if it could not). */
+  let server: Promise<SaslServer> | undefined
   return {
     mechanism,
-    async next(response) {
-      server = await (server ??= ((serverModules[mechanism] ??= importModule()) as Promise<M>).then(build).catch((error: unknown) => {
-        throw asSaslError(error, 'temporary-auth-failure', `${mechanism}: server code did not load`)
-      }))
-      return server.next(response)
-    },
+    next: (response) =>
+      (server ??= ((serverModules[mechanism] ??= importModule()) as Promise<M>).then(build)).then(
+        (real) => real.next(response),
+        (error: unknown) => {
+          throw asSaslError(error, 'temporary-auth-failure', `${mechanism}: server code did not load`)
+        },
+      ),
   }
 }
