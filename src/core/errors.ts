@@ -78,10 +78,10 @@ export class SaslError extends Error {
   declare readonly details?: Readonly<Record<string, unknown>>
   declare readonly reply?: SaslReply
   declare readonly reason?: string
+  override readonly name = 'SaslError'
 
   constructor(code: SaslErrorCode, message: string = code, options: SaslErrorOptions = {}) {
     super(message, options) // takes `cause` from it, when present (and keeps it non-enumerable)
-    this.name = 'SaslError'
     this.code = code
     // The facts given, and only those (with exactOptionalPropertyTypes a fact is never an explicit undefined).
     Object.assign(this, options)

@@ -6,8 +6,10 @@ export type Phase = 0 | 1 | 2 | 3
 
 /** The error for a step out of order (by the phase the exchange is in), or for an argument that is not bytes (-1). */
 export function misuse(mechanism: string, phase: Phase | -1): SaslError {
-  const why = phase < 0 ? 'expected a Uint8Array' : phase < 2 ? 'call start() first, once' : phase < 3 ? 'a step is running' : 'the exchange is over'
-  return new SaslError('protocol-violation', `${mechanism}: ${why}`)
+  return new SaslError(
+    'protocol-violation',
+    `${mechanism}: ${phase < 0 ? 'expected a Uint8Array' : phase < 2 ? 'call start() first, once' : phase < 3 ? 'a step is running' : 'the exchange is over'}`,
+  )
 }
 
 /**
