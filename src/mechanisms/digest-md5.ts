@@ -120,7 +120,7 @@ class DigestMd5Client extends ClientBase {
     return undefined
   }
 
-  protected override onNext(challenge: Uint8Array): Uint8Array {
+  protected override onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
     switch (this.#phase) {
       case 'challenge':
         return this.#answer(challenge)
@@ -130,15 +130,14 @@ class DigestMd5Client extends ClientBase {
         this.#verify(challenge)
         return new Uint8Array(0)
       default:
-        throw malformed('unexpected challenge')
+        return super.onNext(challenge)
     }
   }
 
   protected override onFinish(additionalData: Uint8Array | undefined): void {
-    if (additionalData !== undefined && additionalData.length > 0) {
-      if (this.#phase !== 'rspauth') throw malformed('unexpected data with success')
-      this.#verify(additionalData)
-    }
+    // rspauth with the success (XMPP); any other data with it is unexpected.
+    if (this.#phase === 'rspauth' && additionalData?.length) this.#verify(additionalData)
+    else super.onFinish(additionalData)
     if (this.#phase !== 'verified') throw new SaslError('server-not-verified', 'DIGEST-MD5: no rspauth from the server')
   }
 
@@ -199,7 +198,6 @@ class DigestMd5Client extends ClientBase {
 
   /** RFC 2831 §2.1.3: the server proves it knew the secret too. */
   #verify(message: Uint8Array): void {
-    if (this.#phase !== 'rspauth') throw malformed('unexpected rspauth')
     const rspauth = collect(parseDirectives(message, MAX_CHALLENGE_BYTES), ['rspauth']).get('rspauth')?.[0]
     if (rspauth === undefined) throw new SaslError('server-not-verified', 'DIGEST-MD5: no rspauth from the server')
     if (!constantTimeEqual(utf8Encode(this.#expectedRspauth), latin1Encode(rspauth))) {
