@@ -12,8 +12,6 @@ import { randomBytes, type RandomSource } from '../crypto/random.js'
 
 /** RFC 2831 §2.1.1: a digest-challenge is shorter than 2048 bytes. */
 export const MAX_CHALLENGE_BYTES = 2047
-/** RFC 2831 §2.1.2: a digest-response is shorter than 4096 bytes. */
-export const MAX_RESPONSE_BYTES = 4095
 /** More directives than any real peer sends (a long realm list included). */
 const MAX_DIRECTIVES = 64
 const NONCE_RANDOM_BYTES = 16
@@ -118,14 +116,6 @@ export function requireOne(byName: Map<string, string[]>, name: string): string 
 /** A quoted-string holding `byteStr` (one char per octet), `"` and `\` escaped. */
 export function quoted(byteStr: string): string {
   return `"${byteStr.replace(/["\\]/g, '\\$&')}"`
-}
-
-/** The comma-separated tokens of a qop-options value, lower case. */
-export function tokenList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase())
-    .filter((item) => item !== '')
 }
 
 // ---------------------------------------------------------------------------------------------
