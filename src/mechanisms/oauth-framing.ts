@@ -7,7 +7,6 @@
 import { SaslError, asSaslError } from '../core/errors.js'
 import { ClientBase } from '../core/guard.js'
 import { utf8Encode } from '../codec/utf8.js'
-import { utf8Decode } from '../codec/utf8-decode.js'
 
 /**
  * The error a server reports before it fails the exchange (RFC 7628 §3.2.2). It goes out as
@@ -95,7 +94,7 @@ export function malformed(mechanism: string, message: string): SaslError {
 // ---------------------------------------------------------------------------------- framing
 
 /** Client side: refuses a value the framing cannot carry (a control character, `%x01`). */
-export function checkClientValue(mechanism: string, value: unknown, field: string, { allowEmpty = false } = {}): string {
+export function checkClientValue(mechanism: string, value: unknown, field: string, allowEmpty = false): string {
   if (typeof value !== 'string') throw new SaslError('protocol-violation', `${mechanism}: ${field} must be a string`)
   if ((!allowEmpty && value === '') || !VALUE.test(value)) throw malformed(mechanism, `invalid ${field}`)
   return value
@@ -141,14 +140,11 @@ export async function resolveToken(mechanism: string, source: TokenSource): Prom
   return token
 }
 
-/** Fatal UTF-8 first; a server that sends invalid UTF-8 still gets its bytes shown, lossily. */
-function lenientText(bytes: Uint8Array): string {
-  try {
-    return utf8Decode(bytes)
-  } catch {
-    return new TextDecoder('utf-8').decode(bytes)
-  }
-}
+/**
+ * Not the fatal decoder: a server that sends invalid UTF-8 still gets its bytes shown,
+ * lossily (valid UTF-8 decodes the same either way; a leading BOM is dropped).
+ */
+let lenientDecoder: TextDecoder | undefined
 
 /** Freezes parsed JSON all the way down, iteratively: a deeply nested reply cannot overflow the stack. */
 function deepFreeze<T extends object>(root: T): T {
@@ -165,7 +161,7 @@ function deepFreeze<T extends object>(root: T): T {
  * when the server sent something else, `{ raw }` with its first 1024 characters. Never throws.
  */
 export function parseServerError(challenge: Uint8Array): Readonly<Record<string, unknown>> {
-  const text = lenientText(challenge.subarray(0, MAX_ERROR_BYTES))
+  const text = (lenientDecoder ??= new TextDecoder()).decode(challenge.subarray(0, MAX_ERROR_BYTES))
   if (challenge.length <= MAX_ERROR_BYTES) {
     try {
       const parsed: unknown = JSON.parse(text)
@@ -198,8 +194,9 @@ export abstract class OAuthClientBase extends ClientBase {
     return this.#serverError
   }
 
-  protected override onNext(challenge: Uint8Array): Uint8Array {
-    if (this.#serverError !== undefined) throw malformed(this.mechanism, 'unexpected challenge')
+  protected override onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
+    // One error challenge; any after it is unexpected.
+    if (this.#serverError !== undefined) return super.onNext(challenge)
     this.#serverError = parseServerError(challenge)
     return this.#dummy.slice()
   }

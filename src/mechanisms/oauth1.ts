@@ -224,7 +224,7 @@ class OAuth10aClient extends OAuthClientBase {
   constructor(options: OAuth10aClientOptions) {
     super(dummyResponse.kvsep)
     const username = checkClientValue(this.mechanism, options.username, 'username')
-    const authzid = options.authzid === undefined ? username : checkClientValue(this.mechanism, options.authzid, 'authzid', { allowEmpty: true })
+    const authzid = options.authzid === undefined ? username : checkClientValue(this.mechanism, options.authzid, 'authzid', true)
     this.#gs2Header = encodeGs2Header({ flag: 'n', authzid })
     // RFC 7628 §3.1: keyed-digest token types MUST send host and port.
     this.#host = checkClientValue(this.mechanism, options.host, 'host')
