@@ -84,8 +84,6 @@ export const dummyResponse = { kvsep: KVSEP_BYTES, empty: EMPTY } as const
 export const VALUE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/
 /** What a client may put in a token: visible ASCII, nothing that could break the framing. */
 const TOKEN_CHARS = /^[\x21-\x7e]*$/
-/** Largest error challenge the client parses as JSON. */
-const MAX_ERROR_BYTES = 65536
 
 export function malformed(mechanism: string, message: string): SaslError {
   return new SaslError('malformed-request', `${mechanism}: ${message}`)
@@ -141,39 +139,6 @@ export async function resolveToken(mechanism: string, source: TokenSource): Prom
 }
 
 /**
- * Not the fatal decoder: a server that sends invalid UTF-8 still gets its bytes shown,
- * lossily (valid UTF-8 decodes the same either way; a leading BOM is dropped).
- */
-let lenientDecoder: TextDecoder | undefined
-
-/** Freezes parsed JSON all the way down, iteratively: a deeply nested reply cannot overflow the stack. */
-function deepFreeze<T extends object>(root: T): T {
-  const pending: object[] = [root]
-  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
-    Object.freeze(value)
-    for (const inner of Object.values(value)) if (typeof inner === 'object' && inner !== null) pending.push(inner)
-  }
-  return root
-}
-
-/**
- * The client's reading of an error challenge (RFC 7628 §3.2.2): the parsed JSON object, or,
- * when the server sent something else, `{ raw }` with its first 1024 characters. Never throws.
- */
-export function parseServerError(challenge: Uint8Array): Readonly<Record<string, unknown>> {
-  const text = (lenientDecoder ??= new TextDecoder()).decode(challenge.subarray(0, MAX_ERROR_BYTES))
-  if (challenge.length <= MAX_ERROR_BYTES) {
-    try {
-      const parsed: unknown = JSON.parse(text)
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return deepFreeze(parsed as Record<string, unknown>)
-    } catch {
-      // not JSON: reported as raw text below
-    }
-  }
-  return Object.freeze({ raw: text.slice(0, 1024) })
-}
-
-/**
  * The client side of every OAuth mechanism: the initial response comes from the subclass;
  * a challenge can only be the server's error, which is remembered as `serverError` and
  * answered with the dummy response (RFC 7628 §3.2.3). The exchange can then only fail: a
@@ -194,10 +159,11 @@ export abstract class OAuthClientBase extends ClientBase {
     return this.#serverError
   }
 
-  protected override onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
+  protected override async onNext(challenge: Uint8Array): Promise<Uint8Array> {
     // One error challenge; any after it is unexpected.
     if (this.#serverError !== undefined) return super.onNext(challenge)
-    this.#serverError = parseServerError(challenge)
+    // Only a refused login gets an error challenge: its parser loads then, like a server.
+    this.#serverError = (await import('./oauth-error.js')).parseServerError(challenge)
     return this.#dummy.slice()
   }
 
