@@ -82,16 +82,22 @@ const serverModules: Record<string, Promise<unknown>> = {}
  * server has more to show (GSSAPI's `securityLayer`, NTLM's `session`) passes it through.
  */
 export function lazyServer<M>(mechanism: string, importModule: () => Promise<M>, build: (module: M) => SaslServer): SaslServer {
-  /** The real server once its code has loaded (a rejected promise if it could not). */
+  /** The real server, once its code has loaded (a rejected promise if it could not). */
   let server: Promise<SaslServer> | undefined
-  return {
+  const standIn: SaslServer = {
     mechanism,
     next: (response) =>
       (server ??= ((serverModules[mechanism] ??= importModule()) as Promise<M>).then(build)).then(
-        (real) => real.next(response),
+        (real) => {
+          // From now on the real server answers: a bound method holds nothing but it, so the
+          // loader, its copy of the options and this closure can all go.
+          standIn.next = real.next.bind(real)
+          return real.next(response)
+        },
         (error: unknown) => {
           throw asSaslError(error, 'temporary-auth-failure', `${mechanism}: server code did not load`)
         },
       ),
   }
+  return standIn
 }
