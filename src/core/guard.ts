@@ -8,7 +8,7 @@ export type Phase = 0 | 1 | 2 | 3
 export function misuse(mechanism: string, phase: Phase | -1): SaslError {
   return new SaslError(
     'protocol-violation',
-    `${mechanism}: ${phase < 0 ? 'expected a Uint8Array' : phase < 2 ? 'call start() first, once' : phase < 3 ? 'a step is running' : 'the exchange is over'}`,
+    `${mechanism}: ${phase < 0 ? 'expected a Uint8Array' : phase < 2 ? 'start() first, once' : phase < 3 ? 'a step is running' : 'the exchange is over'}`,
   )
 }
 
@@ -31,7 +31,7 @@ export abstract class ClientBase implements SaslClient {
 
   /** Default: the mechanism carries no additional data with success. */
   protected onFinish(additionalData: Uint8Array | undefined): Promise<void> | void {
-    if (additionalData?.length) throw new SaslError('malformed-request', `${this.mechanism}: unexpected data with success`)
+    if (additionalData?.length) throw new SaslError('malformed-request', `${this.mechanism}: unexpected additional data`)
   }
 
   start(): Promise<Uint8Array | undefined> {
@@ -62,7 +62,7 @@ export abstract class ClientBase implements SaslClient {
       return result
     } catch (error) {
       this.#phase = 3
-      throw asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: client step failed`)
+      throw asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: step failed`)
     }
   }
 }
@@ -88,14 +88,11 @@ export function lazyServer<M>(mechanism: string, importModule: () => Promise<M>,
     mechanism,
     next: (response) =>
       (server ??= ((serverModules[mechanism] ??= importModule()) as Promise<M>).then(build)).then(
-        (real) => {
-          // From now on the real server answers: a bound method holds nothing but it, so the
-          // loader, its copy of the options and this closure can all go.
-          standIn.next = real.next.bind(real)
-          return real.next(response)
-        },
+        // From now on the real server answers: a bound method holds nothing but it, so the
+        // loader, its copy of the options and this closure can all go.
+        (real) => (standIn.next = real.next.bind(real))(response),
         (error: unknown) => {
-          throw asSaslError(error, 'temporary-auth-failure', `${mechanism}: server code did not load`)
+          throw asSaslError(error, 'temporary-auth-failure', `${mechanism}: server did not load`)
         },
       ),
   }
