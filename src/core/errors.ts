@@ -80,7 +80,7 @@ export class SaslError extends Error {
   declare readonly reason?: string
   override readonly name = 'SaslError'
 
-  constructor(code: SaslErrorCode, message: string = code, options: SaslErrorOptions = {}) {
+  constructor(code: SaslErrorCode, message: string = code, options?: SaslErrorOptions) {
     super(message, options) // takes `cause` from it, when present (and keeps it non-enumerable)
     this.code = code
     // The facts given, and only those (with exactOptionalPropertyTypes a fact is never an explicit undefined).

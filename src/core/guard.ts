@@ -8,7 +8,7 @@ export type Phase = 0 | 1 | 2 | 3
 export function misuse(mechanism: string, phase: Phase | -1): SaslError {
   return new SaslError(
     'protocol-violation',
-    `${mechanism}: ${phase < 0 ? 'expected a Uint8Array' : phase < 2 ? 'start() first, once' : phase < 3 ? 'a step is running' : 'the exchange is over'}`,
+    `${mechanism}: ${phase < 0 ? 'expected a Uint8Array' : phase < 2 ? 'start() first, once' : phase < 3 ? 'a step is pending' : 'the exchange is over'}`,
   )
 }
 
@@ -50,7 +50,7 @@ export abstract class ClientBase implements SaslClient {
    * Runs `hook` with `argument` if the exchange is at `from`, and leaves it at `to`, or over
    * if the hook throws. A hook that answers at once (PLAIN's) is not awaited: its step settles
    * without the extra turn an `await` of a plain value costs; one that awaits keeps the phase
-   * at "a step is running" until it settles.
+   * at "a step is pending" until it settles.
    */
   async #step<T>(from: Phase, to: Phase, hook: (argument: Uint8Array) => Promise<T> | T, argument: Uint8Array): Promise<T> {
     if (this.#phase !== from || !(argument instanceof Uint8Array)) throw misuse(this.mechanism, this.#phase === from ? -1 : this.#phase)
@@ -67,7 +67,7 @@ export abstract class ClientBase implements SaslClient {
   }
 }
 
-const EMPTY = /* @__PURE__ */ new Uint8Array(0)
+const EMPTY = /* @__PURE__ */ new Uint8Array()
 
 /** Server modules already imported, by mechanism name: an `import()` costs microseconds even for a loaded module. */
 const serverModules: Record<string, Promise<unknown>> = {}
