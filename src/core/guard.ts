@@ -82,7 +82,7 @@ const serverModules: Record<string, Promise<unknown>> = {}
  * server has more to show (GSSAPI's `securityLayer`, NTLM's `session`) passes it through.
  */
 export function lazyServer<M>(mechanism: string, importModule: () => Promise<M>, build: (module: M) => SaslServer): SaslServer {
-  /** The real server, once its code has loaded (a rejected promise if it could not). */
+  /** The promise of the real server, made on the first step (rejected if its code could not load). */
   let server: Promise<SaslServer> | undefined
   const standIn: SaslServer = {
     mechanism,
