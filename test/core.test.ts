@@ -109,6 +109,17 @@ describe('step guard', () => {
     await rejectsWithCode(d.next(new Uint8Array(0)), 'malformed-request')
     await rejectsWithCode(d.finish(), 'protocol-violation')
   })
+  it('client: a step whose hook answers at once is settled when it returns (no extra turn)', async () => {
+    const c = plain.client({ username: 'a', password: 'b' })
+    let settled = false
+    void c.start().then(() => (settled = true))
+    // The reaction above was queued at once because the promise was already fulfilled; one
+    // turn runs it. A step that awaited its hook's plain value would still be pending here.
+    await null
+    expect(settled).toBe(true)
+    // …and the next step may follow at once.
+    await rejectsWithCode(c.next(new Uint8Array(0)), 'malformed-request')
+  })
   it('client: a non-bytes challenge is misuse', async () => {
     const c = new EchoClient()
     await c.start()

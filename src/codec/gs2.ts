@@ -38,6 +38,7 @@ export function escapeSaslname(name: string): string {
  */
 export function encodeGs2Header(header: Gs2Header): string {
   const flag = header.flag === 'p' ? `p=${header.cbType ?? ''}` : header.flag
-  const authzid = header.authzid === undefined || header.authzid === '' ? '' : `a=${escapeSaslname(header.authzid)}`
+  // An absent or empty authzid leaves the field empty.
+  const authzid = header.authzid ? `a=${escapeSaslname(header.authzid)}` : ''
   return `${flag},${authzid},`
 }

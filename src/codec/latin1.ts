@@ -8,9 +8,9 @@ export function fitsLatin1(text: string): boolean {
 
 /** ISO 8859-1 bytes of `text`; a character outside it throws `SaslError('incorrect-encoding')`. */
 export function latin1Encode(text: string): Uint8Array {
-  if (!fitsLatin1(text)) throw new SaslError('incorrect-encoding', 'text is not ISO-8859-1')
   const out = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
+  // An assignment's value is the code unit itself, before the array masks it to a byte.
+  for (let i = 0; i < text.length; i++) if ((out[i] = text.charCodeAt(i)) > 0xff) throw new SaslError('incorrect-encoding', 'text is not ISO-8859-1')
   return out
 }
 

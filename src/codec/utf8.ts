@@ -1,13 +1,6 @@
 const encoder = /* @__PURE__ */ new TextEncoder()
 
 /**
- * Strings up to this length that are plain ASCII are encoded in JavaScript: a `TextEncoder`
- * call costs most of a microsecond on V8 whatever the length, several times a loop over a
- * short string (and typed arrays up to 64 bytes are cheap to allocate there).
- */
-const SHORT = 64
-
-/**
  * UTF-8 encoding of a JS string.
  *
  * @example
@@ -16,12 +9,15 @@ const SHORT = 64
  * ```
  */
 export function utf8Encode(text: string): Uint8Array {
-  if (text.length > SHORT) return encoder.encode(text)
-  const out = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i)
-    if (unit > 0x7f) return encoder.encode(text)
-    out[i] = unit
+  // Short ASCII strings are encoded in JavaScript: a `TextEncoder` call costs most of a
+  // microsecond on V8 whatever the length, several times a loop over a short string (and
+  // typed arrays up to 64 bytes are cheap to allocate there).
+  if (text.length <= 64) {
+    const out = new Uint8Array(text.length)
+    let i = 0
+    // Copies code units while they are ASCII (an assignment's value is the unit itself, unmasked).
+    while (i < text.length && (out[i] = text.charCodeAt(i)) < 0x80) i++
+    if (i === text.length) return out
   }
-  return out
+  return encoder.encode(text)
 }

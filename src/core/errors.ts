@@ -61,9 +61,6 @@ export interface SaslErrorOptions {
   cause?: unknown
 }
 
-/** The optional facts an error carries, set only when given. */
-const FACTS = ['details', 'reply', 'reason'] as const
-
 /**
  * The one error class of saslkit. Tests and apps branch on `code`, never on the message.
  * Messages never contain passwords, tokens, hashes or keys.
@@ -81,12 +78,13 @@ export class SaslError extends Error {
   declare readonly details?: Readonly<Record<string, unknown>>
   declare readonly reply?: SaslReply
   declare readonly reason?: string
+  override readonly name = 'SaslError'
 
-  constructor(code: SaslErrorCode, message: string = code, options: SaslErrorOptions = {}) {
-    super(message, options) // takes `cause` from it, when present
-    this.name = 'SaslError'
+  constructor(code: SaslErrorCode, message: string = code, options?: SaslErrorOptions) {
+    super(message, options) // takes `cause` from it, when present (and keeps it non-enumerable)
     this.code = code
-    for (const fact of FACTS) if (options[fact] !== undefined) (this as Record<string, unknown>)[fact] = options[fact]
+    // The facts given, and only those (with exactOptionalPropertyTypes a fact is never an explicit undefined).
+    Object.assign(this, options)
   }
 }
 

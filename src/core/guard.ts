@@ -1,15 +1,15 @@
 import { SaslError, asSaslError } from './errors.js'
-import type { SaslClient, SaslServer, SecurityLayer, ServerStep } from './types.js'
+import type { SaslClient, SaslServer, SecurityLayer } from './types.js'
 
 /** Where an exchange is: 0 before start (a server: before the first message), 1 between steps, 2 in a step, 3 over. */
 export type Phase = 0 | 1 | 2 | 3
 
-/** Why a step may not run, by phase. */
-export const OUT_OF_ORDER = ['call start() first, once', 'call start() first, once', 'a step is running', 'the exchange is over'] as const
-
-/** The error for a step out of order, or for an argument that is not bytes. */
+/** The error for a step out of order (by the phase the exchange is in), or for an argument that is not bytes (-1). */
 export function misuse(mechanism: string, phase: Phase | -1): SaslError {
-  return new SaslError('protocol-violation', `${mechanism}: ${phase < 0 ? 'expected a Uint8Array' : OUT_OF_ORDER[phase as Phase]}`)
+  return new SaslError(
+    'protocol-violation',
+    `${mechanism}: ${phase < 0 ? 'expected a Uint8Array' : phase < 2 ? 'start() first, once' : phase < 3 ? 'a step is pending' : 'the exchange is over'}`,
+  )
 }
 
 /**
@@ -31,46 +31,43 @@ export abstract class ClientBase implements SaslClient {
 
   /** Default: the mechanism carries no additional data with success. */
   protected onFinish(additionalData: Uint8Array | undefined): Promise<void> | void {
-    if (additionalData?.length) throw new SaslError('malformed-request', `${this.mechanism}: unexpected data with success`)
+    if (additionalData?.length) throw new SaslError('malformed-request', `${this.mechanism}: unexpected additional data`)
   }
 
   start(): Promise<Uint8Array | undefined> {
-    return this.#step(0, 1, EMPTY, this.onStart)
+    return this.#step(0, 1, this.onStart, EMPTY)
   }
 
   next(challenge: Uint8Array): Promise<Uint8Array> {
-    return this.#step(1, 1, challenge, this.onNext)
+    return this.#step(1, 1, this.onNext, challenge)
   }
 
-  finish(additionalData?: Uint8Array): Promise<void> {
-    return this.#step(1, 3, additionalData ?? EMPTY, this.onFinish, additionalData)
+  finish(additionalData: Uint8Array = EMPTY): Promise<void> {
+    return this.#step(1, 3, this.onFinish, additionalData)
   }
 
   /**
-   * Runs `hook` with `argument` (or `hookArgument`) if the exchange is at `from`, and leaves it
-   * at `to`, or over if the hook throws. Not an async function: a hook that answers at once
-   * (PLAIN's) settles the step without a second promise and its extra turn; one that awaits
-   * keeps the phase at "a step is running" until it settles.
+   * Runs `hook` with `argument` if the exchange is at `from`, and leaves it at `to`, or over
+   * if the hook throws. A hook that answers at once (PLAIN's) is not awaited: its step settles
+   * without the extra turn an `await` of a plain value costs; one that awaits keeps the phase
+   * at "a step is pending" until it settles.
    */
-  #step<A, T>(from: Phase, to: Phase, argument: A, hook: (argument: A) => Promise<T> | T, hookArgument: A = argument): Promise<T> {
-    const fail = (error: unknown): Promise<never> => {
-      this.#phase = 3
-      return Promise.reject(asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: client step failed`))
-    }
-    if (this.#phase !== from || !(argument instanceof Uint8Array)) return Promise.reject(misuse(this.mechanism, this.#phase === from ? -1 : this.#phase))
+  async #step<T>(from: Phase, to: Phase, hook: (argument: Uint8Array) => Promise<T> | T, argument: Uint8Array): Promise<T> {
+    if (this.#phase !== from || !(argument instanceof Uint8Array)) throw misuse(this.mechanism, this.#phase === from ? -1 : this.#phase)
     this.#phase = 2
-    let result: Promise<T> | T
     try {
-      result = hook.call(this, hookArgument)
+      let result = hook.call(this, argument)
+      if (result instanceof Promise) result = await result
+      this.#phase = to
+      return result
     } catch (error) {
-      return fail(error)
+      this.#phase = 3
+      throw asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: step failed`)
     }
-    const done = (value: T): T => ((this.#phase = to), value)
-    return result instanceof Promise ? result.then(done, fail) : Promise.resolve(done(result))
   }
 }
 
-const EMPTY = /* @__PURE__ */ new Uint8Array(0)
+const EMPTY = /* @__PURE__ */ new Uint8Array()
 
 /** Server modules already imported, by mechanism name: an `import()` costs microseconds even for a loaded module. */
 const serverModules: Record<string, Promise<unknown>> = {}
@@ -85,28 +82,19 @@ const serverModules: Record<string, Promise<unknown>> = {}
  * server has more to show (GSSAPI's `securityLayer`, NTLM's `session`) passes it through.
  */
 export function lazyServer<M>(mechanism: string, importModule: () => Promise<M>, build: (module: M) => SaslServer): SaslServer {
-  return new LazyServer(mechanism, async () => build(await ((serverModules[mechanism] ??= importModule()) as Promise<M>))) as SaslServer
-}
-
-/** The stand-in: a class, so that a server waiting for its first step costs a few fields. */
-class LazyServer {
-  declare readonly mechanism: string
-  #load: (() => Promise<SaslServer>) | undefined
-  /** The real server, or the promise of it while its code loads. */
-  #server: SaslServer | Promise<SaslServer> | undefined
-
-  constructor(mechanism: string, load: () => Promise<SaslServer>) {
-    this.mechanism = mechanism
-    this.#load = load
+  /** The promise of the real server, made on the first step (rejected if its code could not load). */
+  let server: Promise<SaslServer> | undefined
+  const standIn: SaslServer = {
+    mechanism,
+    next: (response) =>
+      (server ??= ((serverModules[mechanism] ??= importModule()) as Promise<M>).then(build)).then(
+        // From now on the real server answers: a bound method holds nothing but it, so the
+        // loader, its copy of the options and this closure can all go.
+        (real) => (standIn.next = real.next.bind(real))(response),
+        (error: unknown) => {
+          throw asSaslError(error, 'temporary-auth-failure', `${mechanism}: server did not load`)
+        },
+      ),
   }
-
-  async next(response: Uint8Array | undefined): Promise<ServerStep> {
-    const server = await (this.#server ??= this.#load!().catch((error: unknown) => {
-      throw asSaslError(error, 'temporary-auth-failure', `${this.mechanism}: server code did not load`)
-    }))
-    // The real server holds the options now: the loader and its copy of them can go.
-    this.#server = server
-    this.#load = undefined
-    return server.next(response)
-  }
+  return standIn
 }

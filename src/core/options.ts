@@ -5,9 +5,6 @@
 import { SaslError } from './errors.js'
 import type { ServerOptions } from './types.js'
 
-/** Largest client message a server accepts by default (Dovecot's limit). */
-export const DEFAULT_MAX_MESSAGE_BYTES = 65536
-
 /** Requires a way to check passwords; a server without one is a configuration mistake. */
 export function requirePasswordSource(options: Pick<ServerOptions, 'credentials' | 'verifyPassword'>, mechanism: string): void {
   if (options.credentials === undefined && options.verifyPassword === undefined) {

@@ -1,7 +1,7 @@
 import { SaslError, asSaslError } from './errors.js'
 export { MAX_IDENTITY_BYTES, checkIdentityLength } from './identity.js'
 import { misuse, type Phase } from './guard.js'
-import { DEFAULT_MAX_MESSAGE_BYTES } from './options.js'
+import { DEFAULT_MAX_MESSAGE_BYTES } from './limits.js'
 import type { Identity, SaslServer, SecurityLayer, ServerOptions, ServerStep, StoredCredentials } from './types.js'
 import { constantTimeEqual } from '../codec/equal.js'
 import { utf8Encode } from '../codec/utf8.js'

@@ -1,9 +1,10 @@
 /** A source of random bytes; mechanisms take one as an option so vectors can replay. */
 export type RandomSource = (length: number) => Uint8Array
 
-/** `crypto.getRandomValues`, in the 65,536-byte slices Web Crypto allows per call. */
+/**
+ * `crypto.getRandomValues`. Every caller asks for a nonce, a salt or a key (at most 32 bytes),
+ * well under the 65,536 bytes Web Crypto fills per call.
+ */
 export function randomBytes(length: number): Uint8Array {
-  const out = new Uint8Array(length)
-  for (let i = 0; i < length; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65536)))
-  return out
+  return crypto.getRandomValues(new Uint8Array(length))
 }

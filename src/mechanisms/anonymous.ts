@@ -3,7 +3,6 @@
  *
  * @module saslkit/anonymous
  */
-import { SaslError } from '../core/errors.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
 import { checkTrace } from './anonymous-trace.js'
 import type { Mechanism } from '../core/types.js'
@@ -51,10 +50,6 @@ class AnonymousClient extends ClientBase {
 
   protected onStart(): Uint8Array {
     return utf8Encode(this.#trace)
-  }
-
-  protected override onNext(): never {
-    throw new SaslError('malformed-request', 'ANONYMOUS: the server sent a challenge after the trace')
   }
 }
 

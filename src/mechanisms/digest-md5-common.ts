@@ -3,7 +3,7 @@
  * charset rules, and the response value.
  */
 import { SaslError } from '../core/errors.js'
-import { concatBytes, hexEncode } from '../codec/bytes.js'
+import { hexEncode } from '../codec/bytes.js'
 import { fitsLatin1, latin1Decode, latin1Encode } from '../codec/latin1.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
@@ -12,8 +12,6 @@ import { randomBytes, type RandomSource } from '../crypto/random.js'
 
 /** RFC 2831 §2.1.1: a digest-challenge is shorter than 2048 bytes. */
 export const MAX_CHALLENGE_BYTES = 2047
-/** RFC 2831 §2.1.2: a digest-response is shorter than 4096 bytes. */
-export const MAX_RESPONSE_BYTES = 4095
 /** More directives than any real peer sends (a long realm list included). */
 const MAX_DIRECTIVES = 64
 const NONCE_RANDOM_BYTES = 16
@@ -76,18 +74,13 @@ export function parseDirectives(message: Uint8Array, maxBytes: number): Directiv
       value = ''
       for (;;) {
         if (i >= message.length) throw malformed('unterminated quoted-string')
-        const c = message[i++]!
+        let c: number | undefined = message[i++]!
         if (c === 0x22) break
-        if (c === 0x5c) {
-          // RFC 2616 §2.2: quoted-pair = "\" CHAR; an escaped control or non-ASCII octet is refused.
-          const escaped = message[i++]
-          if (escaped === undefined || escaped > 0x7f || (isCtl(escaped) && escaped !== 0x09)) throw malformed('invalid quoted-string')
-          value += String.fromCharCode(escaped)
-        } else if (isCtl(c) && c !== 0x09) {
-          throw malformed('invalid quoted-string')
-        } else {
-          value += String.fromCharCode(c)
-        }
+        // RFC 2616 §2.2: quoted-pair = "\" CHAR: an escaped octet must be US-ASCII; escaped or
+        // not, a control other than HT is refused.
+        if (c === 0x5c && ((c = message[i++]) === undefined || c > 0x7f)) throw malformed('invalid quoted-string')
+        if (isCtl(c) && c !== 0x09) throw malformed('invalid quoted-string')
+        value += String.fromCharCode(c)
       }
     } else {
       value = readToken()
@@ -125,14 +118,6 @@ export function quoted(byteStr: string): string {
   return `"${byteStr.replace(/["\\]/g, '\\$&')}"`
 }
 
-/** The comma-separated tokens of a qop-options value, lower case. */
-export function tokenList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase())
-    .filter((item) => item !== '')
-}
-
 // ---------------------------------------------------------------------------------------------
 // Charsets and digests.
 
@@ -161,7 +146,8 @@ export interface DigestInputs {
   readonly digestUri: Uint8Array
 }
 
-const hexMd5 = (...parts: Uint8Array[]): string => hexEncode(md5(concatBytes(...parts)))
+/** HEX(H(parts)) as bytes: MD5 reads the parts in place (no concatenated copy). */
+const hexMd5 = (...parts: Uint8Array[]): Uint8Array => utf8Encode(hexEncode(md5(...parts)))
 
 /**
  * RFC 2831 §2.1.2.1 (response) and §2.1.3 (rspauth), qop `auth`:
@@ -170,17 +156,10 @@ const hexMd5 = (...parts: Uint8Array[]): string => hexEncode(md5(concatBytes(...
  * where the prefix is "AUTHENTICATE" for the response and empty for rspauth.
  */
 export function responseValue(inputs: DigestInputs, a2Prefix: 'AUTHENTICATE' | ''): string {
-  const a1 = concatBytes(
-    inputs.secret,
-    COLON,
-    inputs.nonce,
-    COLON,
-    inputs.cnonce,
-    ...(inputs.authzid.length > 0 ? [COLON, inputs.authzid] : []),
-  )
-  const a2 = concatBytes(utf8Encode(`${a2Prefix}:`), inputs.digestUri)
-  const tail = utf8Encode(`:${FIRST_NONCE_COUNT}:`)
-  return hexMd5(utf8Encode(hexMd5(a1)), COLON, inputs.nonce, tail, inputs.cnonce, utf8Encode(':auth:'), utf8Encode(hexMd5(a2)))
+  const { secret, nonce, cnonce, authzid, digestUri } = inputs
+  const a1 = hexMd5(secret, COLON, nonce, COLON, cnonce, ...(authzid.length > 0 ? [COLON, authzid] : []))
+  const a2 = hexMd5(utf8Encode(`${a2Prefix}:`), digestUri)
+  return hexEncode(md5(a1, COLON, nonce, utf8Encode(`:${FIRST_NONCE_COUNT}:`), cnonce, utf8Encode(':auth:'), a2))
 }
 
 export function randomNonce(random: RandomSource | undefined): string {

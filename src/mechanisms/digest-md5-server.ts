@@ -11,7 +11,6 @@ import { utf8Decode } from '../codec/utf8-decode.js'
 import { digestMd5Secret } from '../crypto/md5.js'
 import {
   FIRST_NONCE_COUNT,
-  MAX_RESPONSE_BYTES,
   collect,
   malformed,
   parseDirectives,
@@ -23,6 +22,8 @@ import {
 } from './digest-md5-common.js'
 import type { DigestMd5ServerOptions } from './digest-md5.js'
 
+/** RFC 2831 §2.1.2: a digest-response is shorter than 4096 bytes. */
+const MAX_RESPONSE_BYTES = 4095
 /** RFC 2831 §2.1.2.1: the response is 32 lower-case hex digits, nc 8. */
 const RESPONSE_HEX = /^[0-9a-f]{32}$/
 const NONCE_COUNT_HEX = /^[0-9a-f]{8}$/

@@ -35,7 +35,6 @@ import {
   requireOne,
   requireText,
   responseValue,
-  tokenList,
   wireBytes,
   wireText,
   type DigestInputs,
@@ -120,7 +119,7 @@ class DigestMd5Client extends ClientBase {
     return undefined
   }
 
-  protected override onNext(challenge: Uint8Array): Uint8Array {
+  protected override onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
     switch (this.#phase) {
       case 'challenge':
         return this.#answer(challenge)
@@ -130,15 +129,14 @@ class DigestMd5Client extends ClientBase {
         this.#verify(challenge)
         return new Uint8Array(0)
       default:
-        throw malformed('unexpected challenge')
+        return super.onNext(challenge)
     }
   }
 
   protected override onFinish(additionalData: Uint8Array | undefined): void {
-    if (additionalData !== undefined && additionalData.length > 0) {
-      if (this.#phase !== 'rspauth') throw malformed('unexpected data with success')
-      this.#verify(additionalData)
-    }
+    // rspauth with the success (XMPP); any other data with it is unexpected.
+    if (this.#phase === 'rspauth' && additionalData?.length) this.#verify(additionalData)
+    else super.onFinish(additionalData)
     if (this.#phase !== 'verified') throw new SaslError('server-not-verified', 'DIGEST-MD5: no rspauth from the server')
   }
 
@@ -161,10 +159,10 @@ class DigestMd5Client extends ClientBase {
     const maxbuf = byName.get('maxbuf')?.[0]
     if (maxbuf !== undefined && !/^[0-9]{1,8}$/.test(maxbuf)) throw malformed('invalid maxbuf')
     const utf8 = charset !== undefined
-    // RFC 2831 §2.1.1: qop-options defaults to "auth"; unknown options are ignored.
-    const qops = tokenList(byName.get('qop')?.[0] ?? 'auth')
-    if (!qops.includes('auth')) {
-      throw new SaslError('mechanism-too-weak', 'DIGEST-MD5: the server requires auth-int/auth-conf (not implemented)')
+    // RFC 2831 §2.1.1: qop-options, a comma-separated token list, defaults to "auth"; unknown
+    // options are ignored.
+    if (!/(^|,)[ \t]*auth[ \t]*(,|$)/i.test(byName.get('qop')?.[0] ?? 'auth')) {
+      throw new SaslError('mechanism-too-weak', 'DIGEST-MD5: the server does not offer qop=auth')
     }
     const offeredRealms = (byName.get('realm') ?? []).map((realm) => wireText(realm, utf8))
     const realm = this.#realm ?? offeredRealms[0] ?? ''
@@ -181,17 +179,18 @@ class DigestMd5Client extends ClientBase {
       digestUri: utf8Encode(this.#digestUri),
     }
     this.#expectedRspauth = responseValue(inputs, '')
+    const quotedBytes = (bytes: Uint8Array): string => quoted(latin1Decode(bytes))
     const fields = [
       ...(utf8 ? ['charset=utf-8'] : []),
-      `username=${quoted(latin1Decode(username))}`,
-      ...(realm === '' ? [] : [`realm=${quoted(latin1Decode(realmBytes))}`]),
+      `username=${quotedBytes(username)}`,
+      ...(realm === '' ? [] : [`realm=${quotedBytes(realmBytes)}`]),
       `nonce=${quoted(nonce)}`,
       `nc=${FIRST_NONCE_COUNT}`,
-      `cnonce=${quoted(latin1Decode(inputs.cnonce))}`,
-      `digest-uri=${quoted(latin1Decode(inputs.digestUri))}`,
+      `cnonce=${quotedBytes(inputs.cnonce)}`,
+      `digest-uri=${quotedBytes(inputs.digestUri)}`,
       `response=${responseValue(inputs, 'AUTHENTICATE')}`,
       'qop=auth',
-      ...(this.#authzid === '' ? [] : [`authzid=${quoted(latin1Decode(inputs.authzid))}`]),
+      ...(this.#authzid === '' ? [] : [`authzid=${quotedBytes(inputs.authzid)}`]),
     ]
     this.#phase = 'rspauth'
     return latin1Encode(fields.join(','))
@@ -199,7 +198,6 @@ class DigestMd5Client extends ClientBase {
 
   /** RFC 2831 §2.1.3: the server proves it knew the secret too. */
   #verify(message: Uint8Array): void {
-    if (this.#phase !== 'rspauth') throw malformed('unexpected rspauth')
     const rspauth = collect(parseDirectives(message, MAX_CHALLENGE_BYTES), ['rspauth']).get('rspauth')?.[0]
     if (rspauth === undefined) throw new SaslError('server-not-verified', 'DIGEST-MD5: no rspauth from the server')
     if (!constantTimeEqual(utf8Encode(this.#expectedRspauth), latin1Encode(rspauth))) {

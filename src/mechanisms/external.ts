@@ -50,7 +50,7 @@ class ExternalClient extends ClientBase {
 
   // A server that did not take the initial response sends an empty challenge first; any other is unexpected.
   protected override onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
-    return challenge.length === 0 ? this.onStart() : super.onNext(challenge)
+    return challenge.length ? super.onNext(challenge) : this.onStart()
   }
 }
 

@@ -13,12 +13,13 @@ export class LoginServer extends ServerBase {
   readonly #prompts: { username: Uint8Array; password: Uint8Array }
   #username: string | undefined
 
-  /** `options` is the descriptor's checked copy, with the prompts filled in. */
+  /** `options` is the descriptor's checked copy, prompts copied as given. */
   constructor(options: LoginServerOptions) {
     super(options.maxMessageBytes)
     this.#options = options
-    const prompts = options.prompts!
-    this.#prompts = { username: utf8Encode(prompts.username), password: utf8Encode(prompts.password) }
+    // The descriptor copied the caller's prompts as given (a JS caller may leave one out).
+    const prompts = options.prompts
+    this.#prompts = { username: utf8Encode(prompts?.username ?? 'Username:'), password: utf8Encode(prompts?.password ?? 'Password:') }
   }
 
   protected async onNext(response: Uint8Array | undefined, first: boolean): Promise<ServerOutcome> {

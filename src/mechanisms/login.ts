@@ -44,28 +44,27 @@ class LoginClient extends ClientBase {
   readonly mechanism = 'LOGIN'
   readonly #answers: Uint8Array[]
 
-  constructor(options: LoginClientOptions) {
+  constructor({ username, password, prepare }: LoginClientOptions) {
     super()
-    const prepare = options.prepare ?? ((s: string) => s)
-    if (typeof options.username !== 'string' || typeof options.password !== 'string') {
+    if (typeof username !== 'string' || typeof password !== 'string') {
       throw new SaslError('malformed-request', 'LOGIN: username and password must be strings')
     }
-    const username = prepare(options.username)
-    const password = prepare(options.password)
-    if (username === '' || password === '') throw new SaslError('malformed-request', 'LOGIN: empty username or password')
-    if (username.includes('\0') || password.includes('\0')) throw new SaslError('malformed-request', 'LOGIN: a field contains NUL')
-    this.#answers = [utf8Encode(username), utf8Encode(password)]
+    const user = prepare ? prepare(username) : username
+    const pass = prepare ? prepare(password) : password
+    if (!user || !pass || (user + pass).includes('\0')) {
+      throw new SaslError('malformed-request', 'LOGIN: empty username or password, or a NUL in one')
+    }
+    this.#answers = [utf8Encode(user), utf8Encode(pass)]
   }
 
   protected onStart(): undefined {
     return undefined
   }
 
-  // The draft: clients MUST ignore the prompt text (servers send `Username:`, `User Name\0`…).
-  protected override onNext(): Uint8Array {
-    const answer = this.#answers.shift()
-    if (answer === undefined) throw new SaslError('malformed-request', 'LOGIN: unexpected third challenge')
-    return answer
+  // The draft: clients MUST ignore the prompt text (servers send `Username:`, `User Name\0`…);
+  // a third challenge is unexpected.
+  protected override onNext(challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
+    return this.#answers.shift() ?? super.onNext(challenge)
   }
 }
 
@@ -85,8 +84,9 @@ export const login: Mechanism<LoginClientOptions, LoginServerOptions> = {
   client: (options) => new LoginClient(options),
   server: (options) => {
     requirePasswordSource(options, 'LOGIN')
-    // Object.assign: on V8 a spread followed by new keys gives every copy a hidden class of its own.
-    const copy = Object.assign({}, options, { prompts: { username: 'Username:', password: 'Password:', ...options.prompts } })
+    // The prompts are copied too (the server fills in the defaults). Object.assign: on V8 a
+    // spread followed by new keys gives every copy a hidden class of its own.
+    const copy = Object.assign({}, options, { prompts: { ...options.prompts } })
     return lazyServer('LOGIN', () => import('./login-server.js'), (module) => new module.LoginServer(copy))
   },
 }

@@ -7,7 +7,6 @@
 import { SaslError, asSaslError } from '../core/errors.js'
 import { ClientBase } from '../core/guard.js'
 import { utf8Encode } from '../codec/utf8.js'
-import { utf8Decode } from '../codec/utf8-decode.js'
 
 /**
  * The error a server reports before it fails the exchange (RFC 7628 §3.2.2). It goes out as
@@ -85,8 +84,6 @@ export const dummyResponse = { kvsep: KVSEP_BYTES, empty: EMPTY } as const
 export const VALUE = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/
 /** What a client may put in a token: visible ASCII, nothing that could break the framing. */
 const TOKEN_CHARS = /^[\x21-\x7e]*$/
-/** Largest error challenge the client parses as JSON. */
-const MAX_ERROR_BYTES = 65536
 
 export function malformed(mechanism: string, message: string): SaslError {
   return new SaslError('malformed-request', `${mechanism}: ${message}`)
@@ -95,7 +92,7 @@ export function malformed(mechanism: string, message: string): SaslError {
 // ---------------------------------------------------------------------------------- framing
 
 /** Client side: refuses a value the framing cannot carry (a control character, `%x01`). */
-export function checkClientValue(mechanism: string, value: unknown, field: string, { allowEmpty = false } = {}): string {
+export function checkClientValue(mechanism: string, value: unknown, field: string, allowEmpty = false): string {
   if (typeof value !== 'string') throw new SaslError('protocol-violation', `${mechanism}: ${field} must be a string`)
   if ((!allowEmpty && value === '') || !VALUE.test(value)) throw malformed(mechanism, `invalid ${field}`)
   return value
@@ -141,42 +138,6 @@ export async function resolveToken(mechanism: string, source: TokenSource): Prom
   return token
 }
 
-/** Fatal UTF-8 first; a server that sends invalid UTF-8 still gets its bytes shown, lossily. */
-function lenientText(bytes: Uint8Array): string {
-  try {
-    return utf8Decode(bytes)
-  } catch {
-    return new TextDecoder('utf-8').decode(bytes)
-  }
-}
-
-/** Freezes parsed JSON all the way down, iteratively: a deeply nested reply cannot overflow the stack. */
-function deepFreeze<T extends object>(root: T): T {
-  const pending: object[] = [root]
-  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
-    Object.freeze(value)
-    for (const inner of Object.values(value)) if (typeof inner === 'object' && inner !== null) pending.push(inner)
-  }
-  return root
-}
-
-/**
- * The client's reading of an error challenge (RFC 7628 §3.2.2): the parsed JSON object, or,
- * when the server sent something else, `{ raw }` with its first 1024 characters. Never throws.
- */
-export function parseServerError(challenge: Uint8Array): Readonly<Record<string, unknown>> {
-  const text = lenientText(challenge.subarray(0, MAX_ERROR_BYTES))
-  if (challenge.length <= MAX_ERROR_BYTES) {
-    try {
-      const parsed: unknown = JSON.parse(text)
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return deepFreeze(parsed as Record<string, unknown>)
-    } catch {
-      // not JSON: reported as raw text below
-    }
-  }
-  return Object.freeze({ raw: text.slice(0, 1024) })
-}
-
 /**
  * The client side of every OAuth mechanism: the initial response comes from the subclass;
  * a challenge can only be the server's error, which is remembered as `serverError` and
@@ -198,9 +159,11 @@ export abstract class OAuthClientBase extends ClientBase {
     return this.#serverError
   }
 
-  protected override onNext(challenge: Uint8Array): Uint8Array {
-    if (this.#serverError !== undefined) throw malformed(this.mechanism, 'unexpected challenge')
-    this.#serverError = parseServerError(challenge)
+  protected override async onNext(challenge: Uint8Array): Promise<Uint8Array> {
+    // One error challenge; any after it is unexpected.
+    if (this.#serverError !== undefined) return super.onNext(challenge)
+    // Only a refused login gets an error challenge: its parser loads then, like a server.
+    this.#serverError = (await import('./oauth-error.js')).parseServerError(challenge)
     return this.#dummy.slice()
   }
 

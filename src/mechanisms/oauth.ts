@@ -13,7 +13,7 @@
  */
 import { SaslError } from '../core/errors.js'
 import { lazyServer } from '../core/guard.js'
-import type { Mechanism, ServerOptions } from '../core/types.js'
+import type { Mechanism, SaslServer, ServerOptions } from '../core/types.js'
 import { encodeGs2Header } from '../codec/gs2.js'
 import {
   KVSEP,
@@ -90,54 +90,62 @@ function tokenSource(mechanism: string, token: unknown): TokenSource {
   return token as TokenSource
 }
 
-function requireValidateToken(options: OAuthServerOptions, mechanism: string): void {
+/** Checks the server options at once; the server itself loads on its first step. */
+function lazyOAuthServer(mechanism: string, options: OAuthServerOptions, build: (module: typeof import('./oauth-server.js'), copy: OAuthServerOptions) => SaslServer): SaslServer {
   if (typeof options.validateToken !== 'function') throw new SaslError('protocol-violation', `${mechanism} server needs validateToken()`)
+  const copy = { ...options }
+  return lazyServer(mechanism, () => import('./oauth-server.js'), (module) => build(module, copy))
 }
 
-class OAuthBearerClient extends OAuthClientBase {
+/**
+ * What OAUTHBEARER and XOAUTH2 share: one initial response, `prefix` then the key/value
+ * `pairs` and `auth=Bearer <token>` (empty when the token is, RFC 7628 §4.3), the token
+ * resolved at start().
+ */
+abstract class BearerClient extends OAuthClientBase {
+  readonly #prefix: string
+  readonly #pairs: ReadonlyArray<readonly [string, string]>
+  readonly #token: TokenSource
+
+  constructor(mechanism: string, dummy: Uint8Array, token: unknown, prefix: string, pairs: ReadonlyArray<readonly [string, string]>) {
+    super(dummy)
+    this.#prefix = prefix
+    this.#pairs = pairs
+    this.#token = tokenSource(mechanism, token)
+  }
+
+  protected async onStart(): Promise<Uint8Array> {
+    const token = await resolveToken(this.mechanism, this.#token)
+    return encodeKvMessage(this.#prefix, [...this.#pairs, ['auth', token === '' ? '' : `Bearer ${token}`]])
+  }
+}
+
+class OAuthBearerClient extends BearerClient {
   readonly mechanism = 'OAUTHBEARER'
-  readonly #gs2Header: string
-  readonly #pairs: Array<readonly [string, string]> = []
-  readonly #token: TokenSource
 
   constructor(options: OAuthClientOptions) {
-    super(dummyResponse.kvsep)
-    const username = checkClientValue(this.mechanism, options.username, 'username')
-    const authzid = options.authzid === undefined ? username : checkClientValue(this.mechanism, options.authzid, 'authzid', { allowEmpty: true })
-    // RFC 7628 §3.1 + RFC 5801 §4: `n,a=<saslname>,` — Gmail and Dovecot need the a=.
-    this.#gs2Header = encodeGs2Header({ flag: 'n', authzid })
-    if (options.host !== undefined) this.#pairs.push(['host', checkClientValue(this.mechanism, options.host, 'host')])
-    if (options.port !== undefined) this.#pairs.push(['port', String(checkClientPort(this.mechanism, options.port))])
-    this.#token = tokenSource(this.mechanism, options.token)
-  }
-
-  protected async onStart(): Promise<Uint8Array> {
-    const token = await resolveToken(this.mechanism, this.#token)
-    // RFC 7628 §3.1: gs2-header kvsep *kvpair kvsep; auth= carries the HTTP Authorization value.
-    return encodeKvMessage(this.#gs2Header + KVSEP, [...this.#pairs, ['auth', token === '' ? '' : `Bearer ${token}`]])
+    const mechanism = 'OAUTHBEARER'
+    const username = checkClientValue(mechanism, options.username, 'username')
+    const authzid = options.authzid === undefined ? username : checkClientValue(mechanism, options.authzid, 'authzid', true)
+    const pairs: Array<readonly [string, string]> = []
+    if (options.host !== undefined) pairs.push(['host', checkClientValue(mechanism, options.host, 'host')])
+    if (options.port !== undefined) pairs.push(['port', String(checkClientPort(mechanism, options.port))])
+    // RFC 7628 §3.1: gs2-header kvsep *kvpair kvsep; RFC 5801 §4: `n,a=<saslname>,` — Gmail
+    // and Dovecot need the a=. auth= carries the HTTP Authorization value.
+    super(mechanism, dummyResponse.kvsep, options.token, encodeGs2Header({ flag: 'n', authzid }) + KVSEP, pairs)
   }
 }
 
-class XOAuth2Client extends OAuthClientBase {
+class XOAuth2Client extends BearerClient {
   readonly mechanism = 'XOAUTH2'
-  readonly #user: string
-  readonly #token: TokenSource
 
   constructor(options: OAuthClientOptions) {
-    // Google: after an error challenge the client sends an empty response.
-    super(dummyResponse.empty)
-    const username = checkClientValue(this.mechanism, options.username, 'username')
-    this.#user = options.authzid === undefined || options.authzid === '' ? username : checkClientValue(this.mechanism, options.authzid, 'authzid')
-    this.#token = tokenSource(this.mechanism, options.token)
-  }
-
-  protected async onStart(): Promise<Uint8Array> {
-    const token = await resolveToken(this.mechanism, this.#token)
-    // Google's format: base64("user=" User "^Aauth=Bearer " Token "^A^A").
-    return encodeKvMessage('', [
-      ['user', this.#user],
-      ['auth', token === '' ? '' : `Bearer ${token}`],
-    ])
+    const mechanism = 'XOAUTH2'
+    const username = checkClientValue(mechanism, options.username, 'username')
+    const user = options.authzid === undefined || options.authzid === '' ? username : checkClientValue(mechanism, options.authzid, 'authzid')
+    // Google's format: base64("user=" User "^Aauth=Bearer " Token "^A^A"); after an error
+    // challenge the client sends an empty response.
+    super(mechanism, dummyResponse.empty, options.token, '', [['user', user]])
   }
 }
 
@@ -157,11 +165,7 @@ export const oauthBearer: Mechanism<OAuthClientOptions, OAuthServerOptions> = {
   name: 'OAUTHBEARER',
   traits: { clientFirst: true, plaintext: true, mutual: false, channelBinding: false, strength: 60, legacy: false },
   client: (options) => new OAuthBearerClient(options),
-  server: (options) => {
-    requireValidateToken(options, 'OAUTHBEARER')
-    const copy = { ...options }
-    return lazyServer('OAUTHBEARER', () => import('./oauth-server.js'), (module) => new module.OAuthBearerServer(copy))
-  },
+  server: (options) => lazyOAuthServer('OAUTHBEARER', options, (module, copy) => new module.OAuthBearerServer(copy)),
 }
 
 /**
@@ -178,9 +182,5 @@ export const xoauth2: Mechanism<OAuthClientOptions, OAuthServerOptions> = {
   name: 'XOAUTH2',
   traits: { clientFirst: true, plaintext: true, mutual: false, channelBinding: false, strength: 55, legacy: true },
   client: (options) => new XOAuth2Client(options),
-  server: (options) => {
-    requireValidateToken(options, 'XOAUTH2')
-    const copy = { ...options }
-    return lazyServer('XOAUTH2', () => import('./oauth-server.js'), (module) => new module.XOAuth2Server(copy))
-  },
+  server: (options) => lazyOAuthServer('XOAUTH2', options, (module, copy) => new module.XOAuth2Server(copy)),
 }

@@ -14,7 +14,7 @@
  */
 import { SaslError } from '../core/errors.js'
 import { lazyServer } from '../core/guard.js'
-import type { Mechanism, ServerOptions } from '../core/types.js'
+import type { Mechanism, SaslServer, ServerOptions } from '../core/types.js'
 import { hexEncode } from '../codec/bytes.js'
 import { encodeGs2Header } from '../codec/gs2.js'
 import { utf8Encode } from '../codec/utf8.js'
@@ -224,7 +224,7 @@ class OAuth10aClient extends OAuthClientBase {
   constructor(options: OAuth10aClientOptions) {
     super(dummyResponse.kvsep)
     const username = checkClientValue(this.mechanism, options.username, 'username')
-    const authzid = options.authzid === undefined ? username : checkClientValue(this.mechanism, options.authzid, 'authzid', { allowEmpty: true })
+    const authzid = options.authzid === undefined ? username : checkClientValue(this.mechanism, options.authzid, 'authzid', true)
     this.#gs2Header = encodeGs2Header({ flag: 'n', authzid })
     // RFC 7628 §3.1: keyed-digest token types MUST send host and port.
     this.#host = checkClientValue(this.mechanism, options.host, 'host')
@@ -293,10 +293,13 @@ class XOAuthClient extends OAuthClientBase {
   }
 }
 
-function requireServerCallbacks(options: OAuth1ServerOptions, mechanism: string): void {
+/** Checks the server options at once; the server itself loads on its first step. */
+function lazyOAuth1Server(mechanism: string, options: OAuth1ServerOptions, build: (module: typeof import('./oauth1-server.js'), copy: OAuth1ServerOptions) => SaslServer): SaslServer {
   if (typeof options.secrets !== 'function' || typeof options.validateToken !== 'function') {
     throw new SaslError('protocol-violation', `${mechanism} server needs secrets() and validateToken()`)
   }
+  const copy = { ...options }
+  return lazyServer(mechanism, () => import('./oauth1-server.js'), (module) => build(module, copy))
 }
 
 /**
@@ -322,11 +325,7 @@ export const oauth10a: Mechanism<OAuth10aClientOptions, OAuth1ServerOptions> = {
   name: 'OAUTH10A',
   traits: { clientFirst: true, plaintext: false, mutual: false, channelBinding: false, strength: 12, legacy: true },
   client: (options) => new OAuth10aClient(options),
-  server: (options) => {
-    requireServerCallbacks(options, 'OAUTH10A')
-    const copy = { ...options }
-    return lazyServer('OAUTH10A', () => import('./oauth1-server.js'), (module) => new module.OAuth10aServer(copy))
-  },
+  server: (options) => lazyOAuth1Server('OAUTH10A', options, (module, copy) => new module.OAuth10aServer(copy)),
 }
 
 /**
@@ -344,9 +343,5 @@ export const xoauth: Mechanism<XOAuthClientOptions, OAuth1ServerOptions> = {
   name: 'XOAUTH',
   traits: { clientFirst: true, plaintext: false, mutual: false, channelBinding: false, strength: 11, legacy: true },
   client: (options) => new XOAuthClient(options),
-  server: (options) => {
-    requireServerCallbacks(options, 'XOAUTH')
-    const copy = { ...options }
-    return lazyServer('XOAUTH', () => import('./oauth1-server.js'), (module) => new module.XOAuthServer(copy))
-  },
+  server: (options) => lazyOAuth1Server('XOAUTH', options, (module, copy) => new module.XOAuthServer(copy)),
 }

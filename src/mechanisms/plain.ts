@@ -45,17 +45,17 @@ class PlainClient extends ClientBase {
   /** authzid NUL authcid NUL passwd, checked; encoded at start(), so no copy is kept to hand out. */
   readonly #message: string
 
-  constructor(options: PlainClientOptions) {
+  constructor({ username, password, authzid = '', prepare }: PlainClientOptions) {
     super()
-    const { username, password, authzid = '', prepare } = options
     if (typeof username !== 'string' || typeof password !== 'string') {
       throw new SaslError('malformed-request', 'PLAIN: username and password must be strings')
     }
-    const authcid = prepare === undefined ? username : prepare(username)
-    const passwd = prepare === undefined ? password : prepare(password)
+    const authcid = prepare ? prepare(username) : username
+    const passwd = prepare ? prepare(password) : password
     // RFC 4616 §2: authcid and passwd are 1*SAFE, and no field may hold a NUL.
-    if (!authcid || !passwd) throw new SaslError('malformed-request', 'PLAIN: empty username or password')
-    if ((authzid + authcid + passwd).includes('\0')) throw new SaslError('malformed-request', 'PLAIN: a field contains NUL')
+    if (!authcid || !passwd || (authzid + authcid + passwd).includes('\0')) {
+      throw new SaslError('malformed-request', 'PLAIN: empty username or password, or a NUL in a field')
+    }
     this.#message = `${authzid}\0${authcid}\0${passwd}`
   }
 

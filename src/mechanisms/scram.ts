@@ -13,7 +13,7 @@
  */
 import { SaslError, type SaslErrorCode } from '../core/errors.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../core/options.js'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../core/limits.js'
 import type { ChannelBinding, ClientRandomOptions, Mechanism, SaslClient, ServerOptions } from '../core/types.js'
 import { base64Decode, base64Encode } from '../codec/base64.js'
 import { concatBytes } from '../codec/bytes.js'

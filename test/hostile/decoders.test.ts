@@ -17,7 +17,7 @@ import {
   utf8Decode,
   utf8Encode,
 } from '../../src/codec/index.js'
-import { parseServerError } from '../../src/mechanisms/oauth-framing.js'
+import { parseServerError } from '../../src/mechanisms/oauth-error.js'
 import { parseBearer, parseKvPairs, parsePort } from '../../src/mechanisms/oauth-server-framing.js'
 import { parseAuthParams, parseForm, percentDecode } from '../../src/mechanisms/oauth1-parse.js'
 import { gssapi } from '../../src/index.js'
