@@ -2,20 +2,19 @@
  * PBKDF2 (RFC 8018 §5.2), SCRAM's Hi() (RFC 5802 §2.2), on Web Crypto: `deriveBits` runs it
  * natively (about 0.85 of OpenSSL's speed, against about 0.2 for JavaScript) and off the main
  * thread. Where `crypto.subtle` is missing (an insecure browser context, a runtime without
- * Web Crypto) or refuses, `@noble/hashes`' PBKDF2 computes the same function, loaded then and
- * only then (a dynamic import). SCRAM's small HMACs and digests stay on noble's synchronous
+ * Web Crypto) or refuses, the same function runs on `@noble/hashes`' SHA functions, loaded then
+ * and only then (a dynamic import, noble-hashes.ts). SCRAM's small HMACs and digests stay on noble's synchronous
  * functions (scram-keys.ts): a Web Crypto call costs tens of microseconds of fixed overhead, a
  * noble HMAC a few.
  */
-import type { CHash } from '@noble/hashes/utils.js'
 import { _work } from '../core/work.js'
+import type { NobleBlockHash } from './hmac.js'
 
 /** A SCRAM hash by its Web Crypto name, the key of `StoredCredentials.scram`. */
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-512'
 
-/** A SCRAM hash: noble's synchronous function, its Web Crypto name and its output length. */
-export interface HashFunction {
-  readonly hash: CHash
+/** A SCRAM hash: noble's hash class (its objects), its block and output lengths, its Web Crypto name. */
+export interface HashFunction extends NobleBlockHash {
   readonly webCryptoName: HashName
   readonly outputLen: number
 }
@@ -82,5 +81,5 @@ export async function pbkdf2(
     return new Uint8Array(await subtle.deriveBits({ name: 'PBKDF2', hash: fn.webCryptoName, salt: copy(salt), iterations }, key, dkLen * 8))
   })
   lastPath = bits === undefined ? 'noble' : 'webcrypto'
-  return bits ?? (await import('./noble-hashes.js')).noblePbkdf2(fn.hash, password, salt, iterations, dkLen)
+  return bits ?? (await import('./noble-hashes.js')).noblePbkdf2(fn, password, salt, iterations, dkLen)
 }

@@ -175,7 +175,7 @@ export class ScramServerImpl extends ServerBase {
     const v = this.#variant
     const { secret, iterations } = this.#config
     let saltKey = saltKeys.get(secret)
-    if (saltKey === undefined) saltKeys.set(secret, (saltKey = keyedHmac(SHA256.hash, secret)))
+    if (saltKey === undefined) saltKeys.set(secret, (saltKey = keyedHmac(SHA256, secret)))
     // RFC 5802 §9: a deterministic salt for unknown users, HMAC-SHA-256(secret, label || username).
     _work.hmac++
     const salt = saltKey(utf8Encode(`saslkit SCRAM salt\u0000${username}`)).subarray(0, SCRAM_SALT_BYTES)
