@@ -21,6 +21,7 @@ export interface BlockHash {
  * can also copy its state into another object (`_cloneInto`) and finish into a given buffer.
  */
 export interface NobleHash extends HashStream {
+  readonly outputLen: number
   update(data: Uint8Array): NobleHash
   digestInto(out: Uint8Array): void
   clone(): NobleHash
@@ -33,7 +34,7 @@ export interface NobleBlockHash extends BlockHash {
 }
 
 /** The key zero-padded to the hash's block, hashed first when longer (RFC 2104 §2 (1)). */
-export function keyBlock(hash: BlockHash, key: Uint8Array): Uint8Array {
+function keyBlock(hash: BlockHash, key: Uint8Array): Uint8Array {
   const block = new Uint8Array(hash.blockLen)
   block.set(key.length > block.length ? hash.create().update(key).digest() : key)
   return block
@@ -54,21 +55,27 @@ export function hmac(hash: BlockHash, key: Uint8Array, ...parts: Uint8Array[]): 
   return hash.create().update(block).update(inner).digest()
 }
 
-export function xorInto(block: Uint8Array, byte: number): void {
+function xorInto(block: Uint8Array, byte: number): void {
   for (let i = 0; i < block.length; i++) block[i]! ^= byte
 }
 
 /**
- * HMAC under one key for many messages. RFC 2104 §4: the compressions of K XOR ipad and
- * K XOR opad "can be precomputed only once", and each MAC then starts from them: it costs the
- * compressions of its message and of the inner digest only. Over noble's streaming hashes.
+ * RFC 2104 §4: the compressions of K XOR ipad and K XOR opad "can be precomputed only once";
+ * every MAC under K then starts from copies of these two states, and costs the compressions of
+ * its message and of the inner digest only. Over noble's streaming hashes.
  */
-export function keyedHmac(hash: NobleBlockHash, key: Uint8Array): (message: Uint8Array) => Uint8Array {
+export function padStates(hash: NobleBlockHash, key: Uint8Array): { inner: NobleHash; outer: NobleHash } {
   const block = keyBlock(hash, key)
   xorInto(block, 0x36)
   const inner = hash.create().update(block)
   xorInto(block, 0x36 ^ 0x5c)
   const outer = hash.create().update(block)
   block.fill(0)
+  return { inner, outer }
+}
+
+/** HMAC under one key for many messages, from the precomputed pad states. */
+export function keyedHmac(hash: NobleBlockHash, key: Uint8Array): (message: Uint8Array) => Uint8Array {
+  const { inner, outer } = padStates(hash, key)
   return (message) => outer.clone().update(inner.clone().update(message).digest()).digest()
 }

@@ -1,30 +1,25 @@
 /**
  * PBKDF2 (RFC 8018 §5.2) on `@noble/hashes`' SHA functions, for where Web Crypto cannot run it
- * (pbkdf2.ts loads this module only then). The loop is saslkit's, not noble's `pbkdf2`: that
- * one and its HMAC check their arguments with noble's utils.js, a module the SHA functions
- * share, and a bundler keeps a shared module whole in the chunk that loads up front, so every
- * SCRAM client would carry those checks (0.5 KB gzipped) for this rare path. Per iteration it
- * does what noble's does: an HMAC that starts from the precomputed pad states (RFC 2104 §4),
- * copied into reused hash objects, with no allocation.
+ * (pbkdf2.ts loads this module only then, with the password's HMAC pad states). The loop is
+ * saslkit's, not noble's `pbkdf2`: that one and its HMAC check their arguments with noble's
+ * utils.js, a module the SHA functions share, and a bundler keeps a shared module whole in the
+ * chunk that loads up front, so every SCRAM client would carry those checks (0.5 KB gzipped)
+ * for this rare path. Per iteration it does what noble's does: an HMAC that starts from the
+ * precomputed pad states (RFC 2104 §4), copied into reused hash objects, with no allocation.
  */
-import { keyBlock, xorInto, type NobleBlockHash } from './hmac.js'
+import type { NobleHash } from './hmac.js'
 
-export function noblePbkdf2(hash: NobleBlockHash & { readonly outputLen: number }, password: Uint8Array, salt: Uint8Array, iterations: number, dkLen: number): Uint8Array {
-  const block = keyBlock(hash, password)
-  xorInto(block, 0x36)
-  const innerStart = hash.create().update(block)
-  xorInto(block, 0x36 ^ 0x5c)
-  const outerStart = hash.create().update(block)
-  block.fill(0)
-  const inner = hash.create()
-  const outer = hash.create()
-  // PRF(P, parts) = HMAC(P, parts), written into `u`.
-  const u = new Uint8Array(hash.outputLen)
+/** PBKDF2-HMAC(P, salt, iterations, dkLen), with `pads` the HMAC pad states of P (hmac.ts `padStates`). */
+export function noblePbkdf2(pads: { inner: NobleHash; outer: NobleHash }, salt: Uint8Array, iterations: number, dkLen: number): Uint8Array {
+  const inner = pads.inner.clone()
+  const outer = pads.outer.clone()
+  // The PRF's output: PRF(P, parts) = HMAC(P, parts) is written here.
+  const u = new Uint8Array(outer.outputLen)
   const prf = (...parts: Uint8Array[]): void => {
-    innerStart._cloneInto(inner)
+    pads.inner._cloneInto(inner)
     for (const part of parts) inner.update(part)
     inner.digestInto(u)
-    outerStart._cloneInto(outer).update(u).digestInto(u)
+    pads.outer._cloneInto(outer).update(u).digestInto(u)
   }
   const derived = new Uint8Array(dkLen)
   const index = new Uint8Array(4)

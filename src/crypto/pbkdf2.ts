@@ -8,7 +8,7 @@
  * noble HMAC a few.
  */
 import { _work } from '../core/work.js'
-import type { NobleBlockHash } from './hmac.js'
+import { padStates, type NobleBlockHash } from './hmac.js'
 
 /** A SCRAM hash by its Web Crypto name, the key of `StoredCredentials.scram`. */
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-512'
@@ -81,5 +81,5 @@ export async function pbkdf2(
     return new Uint8Array(await subtle.deriveBits({ name: 'PBKDF2', hash: fn.webCryptoName, salt: copy(salt), iterations }, key, dkLen * 8))
   })
   lastPath = bits === undefined ? 'noble' : 'webcrypto'
-  return bits ?? (await import('./noble-hashes.js')).noblePbkdf2(fn, password, salt, iterations, dkLen)
+  return bits ?? (await import('./noble-hashes.js')).noblePbkdf2(padStates(fn, password), salt, iterations, dkLen)
 }

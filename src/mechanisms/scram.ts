@@ -156,20 +156,16 @@ export interface ScramMechanism extends Mechanism<ScramClientOptions, ScramServe
 // ---------------------------------------------------------------------------------------------
 // Client
 
-// RFC 5802 §7 server-error-value → the SaslError code a client reports.
-const SERVER_ERROR_CODES: Readonly<Record<string, SaslErrorCode>> = {
-  'invalid-encoding': 'incorrect-encoding',
-  'extensions-not-supported': 'malformed-request',
-  'invalid-proof': 'not-authorized',
-  'channel-bindings-dont-match': 'not-authorized',
-  'server-does-support-channel-binding': 'not-authorized',
-  'channel-binding-not-supported': 'not-authorized',
-  'unsupported-channel-binding-type': 'not-authorized',
-  'unknown-user': 'not-authorized',
-  'invalid-username-encoding': 'malformed-request',
-  'no-resources': 'temporary-auth-failure',
-  'other-error': 'not-authorized',
-}
+// RFC 5802 §7 server-error-value → the SaslError code a client reports. The others (invalid-proof,
+// the channel-binding refusals, unknown-user, other-error, and any extension value) are
+// `not-authorized`.
+// A Map, not an object: a value such as `constructor` must not find Object.prototype's.
+const SERVER_ERROR_CODES: ReadonlyMap<string, SaslErrorCode> = /* @__PURE__ */ new Map([
+  ['invalid-encoding', 'incorrect-encoding'],
+  ['extensions-not-supported', 'malformed-request'],
+  ['invalid-username-encoding', 'malformed-request'],
+  ['no-resources', 'temporary-auth-failure'],
+])
 
 interface CachedKeys {
   salt?: Uint8Array
@@ -392,7 +388,7 @@ class ScramClientImpl extends ClientBase implements ScramClient {
   #serverError(text: string): SaslError {
     const value = text.slice(2).split(',')[0]!
     if (!/^[A-Za-z0-9-]{1,64}$/.test(value)) return new SaslError('not-authorized', `${this.mechanism}: the server refused`)
-    return new SaslError(SERVER_ERROR_CODES[value] ?? 'not-authorized', `${this.mechanism}: the server refused: ${value}`, {
+    return new SaslError(SERVER_ERROR_CODES.get(value) ?? 'not-authorized', `${this.mechanism}: the server refused: ${value}`, {
       details: { serverError: value },
     })
   }

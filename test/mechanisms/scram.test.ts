@@ -377,6 +377,9 @@ describe('SCRAM client negative cases (server-final-message)', () => {
     ['e=no-resources', () => 'e=no-resources', 'temporary-auth-failure', { serverError: 'no-resources' }],
     ['e=invalid-encoding', () => 'e=invalid-encoding', 'incorrect-encoding', { serverError: 'invalid-encoding' }],
     ['e=something-new', () => 'e=something-new', 'not-authorized', { serverError: 'something-new' }],
+    ['e=extensions-not-supported', () => 'e=extensions-not-supported', 'malformed-request', { serverError: 'extensions-not-supported' }],
+    // RFC 5802 §7: a value-ext the client does not know; it names a property of every object.
+    ['e=constructor', () => 'e=constructor', 'not-authorized', { serverError: 'constructor' }],
   ]
   for (const [name, make, code, details] of cases) {
     it(`${name} as a challenge → ${code}`, async () => {
