@@ -18,7 +18,7 @@ import type { ChannelBinding, ClientRandomOptions, Mechanism, SaslClient, Server
 import { base64Decode, base64Encode } from '../codec/base64.js'
 import { concatBytes } from '../codec/bytes.js'
 import { constantTimeEqual } from '../codec/equal.js'
-import { encodeGs2Header, escapeSaslname, type Gs2Header } from '../codec/gs2.js'
+import { encodeGs2Header, escapeSaslname } from '../codec/gs2.js'
 import { saslprepLazily } from '../codec/saslprep-ascii.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
@@ -167,12 +167,13 @@ const SERVER_ERROR_CODES: ReadonlyMap<string, SaslErrorCode> = /* @__PURE__ */ n
   ['no-resources', 'temporary-auth-failure'],
 ])
 
+/** Keys the client was given, for the salt and iteration count given with them (when given). */
 interface CachedKeys {
-  salt?: Uint8Array
-  iterations?: number
-  saltedPassword?: Uint8Array
-  clientKey?: Uint8Array
-  serverKey?: Uint8Array
+  readonly salt: Uint8Array | undefined
+  readonly iterations: number | undefined
+  readonly saltedPassword: Uint8Array | undefined
+  readonly clientKey: Uint8Array | undefined
+  readonly serverKey: Uint8Array | undefined
 }
 
 function optionalBytes(value: unknown, length: number | undefined, what: string): Uint8Array | undefined {
@@ -190,49 +191,42 @@ class ScramClientImpl extends ClientBase implements ScramClient {
   readonly #password: string | undefined
   #preparedPassword: string | undefined
   readonly #cached: CachedKeys
-  readonly #authzid: string
   readonly #binding: ChannelBinding | undefined
-  readonly #nonceOption: string | undefined
-  readonly #random: (length: number) => Uint8Array
+  readonly #gs2Header: string
+  readonly #clientNonce: string
   readonly #minIterations: number
   readonly #maxIterations: number
   #phase: 'new' | 'first-sent' | 'final-sent' | 'verified' = 'new'
-  #gs2Header = ''
-  #clientNonce = ''
   #clientFirstBare = ''
   #expectedServerSignature: Uint8Array | undefined
-  #keys: ScramKeys | undefined
+  #keys: (CachedKeys & { readonly salt: Uint8Array; readonly iterations: number; readonly clientKey: Uint8Array; readonly serverKey: Uint8Array }) | undefined
 
   constructor(variant: ScramVariant, name: string, options: ScramClientOptions) {
     super()
     this.mechanism = name
     this.#variant = variant
-    const outputLen = variant.outputLen
-    if (typeof options.username !== 'string' || options.username === '') throw malformed('empty username')
-    if (options.password !== undefined && (typeof options.password !== 'string' || options.password === '')) throw malformed('empty password')
-    this.#username = options.username
-    this.#password = options.password
-    this.#cached = {}
-    const saltedPassword = optionalBytes(options.saltedPassword, outputLen, 'saltedPassword')
-    const clientKey = optionalBytes(options.clientKey, outputLen, 'clientKey')
-    const serverKey = optionalBytes(options.serverKey, outputLen, 'serverKey')
-    const salt = optionalBytes(options.salt, undefined, 'salt')
-    if (saltedPassword !== undefined) this.#cached.saltedPassword = saltedPassword
-    if ((clientKey === undefined) !== (serverKey === undefined)) {
+    const { username, password, channelBinding } = options
+    if (typeof username !== 'string' || username === '') throw malformed('empty username')
+    if (password !== undefined && (typeof password !== 'string' || password === '')) throw malformed('empty password')
+    this.#username = username
+    this.#password = password
+    const key = (value: unknown, what: string): Uint8Array | undefined => optionalBytes(value, variant.outputLen, what)
+    const cached: CachedKeys = {
+      salt: optionalBytes(options.salt, undefined, 'salt'),
+      iterations: options.iterations === undefined ? undefined : iterationOption(options.iterations, 0, 'iterations'),
+      saltedPassword: key(options.saltedPassword, 'saltedPassword'),
+      clientKey: key(options.clientKey, 'clientKey'),
+      serverKey: key(options.serverKey, 'serverKey'),
+    }
+    if ((cached.clientKey === undefined) !== (cached.serverKey === undefined)) {
       throw new SaslError('protocol-violation', `${name}: clientKey and serverKey come together`)
     }
-    if (clientKey !== undefined && serverKey !== undefined) {
-      this.#cached.clientKey = clientKey
-      this.#cached.serverKey = serverKey
-    }
-    if (salt !== undefined) this.#cached.salt = salt
-    if (options.iterations !== undefined) this.#cached.iterations = iterationOption(options.iterations, 0, 'iterations')
-    if (this.#password === undefined && this.#cached.saltedPassword === undefined && this.#cached.clientKey === undefined) {
+    if (password === undefined && cached.saltedPassword === undefined && cached.clientKey === undefined) {
       throw new SaslError('protocol-violation', `${name} client needs a password, a saltedPassword, or clientKey and serverKey`)
     }
-    this.#authzid = typeof options.authzid === 'string' ? options.authzid : ''
-    if (options.channelBinding !== undefined) {
-      const { type, data } = options.channelBinding
+    this.#cached = cached
+    if (channelBinding !== undefined) {
+      const { type, data } = channelBinding
       if (!CHANNEL_BINDING_TYPES.has(type)) throw malformed('unknown channel-binding type')
       this.#binding = { type, data: optionalBytes(data, undefined, 'channel-binding data')! }
     }
@@ -240,8 +234,12 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     if (variant.plus && this.#binding === undefined) {
       throw new SaslError('protocol-violation', `${name} needs channelBinding: { type, data } from the TLS connection`)
     }
-    this.#nonceOption = options.nonce
-    this.#random = options.random ?? randomBytes
+    // RFC 5802 §6: `p=` when binding, `y` when able to bind but the server seems unable, else `n`.
+    const authzid = typeof options.authzid === 'string' ? options.authzid : ''
+    this.#gs2Header = encodeGs2Header(
+      channelBinding === undefined ? { flag: 'n', authzid } : variant.plus ? { flag: 'p', cbType: channelBinding.type, authzid } : { flag: 'y', authzid },
+    )
+    this.#clientNonce = makeNonce(options.nonce, options.random ?? randomBytes)
     this.#minIterations = iterationOption(options.minIterations, DEFAULT_MIN_ITERATIONS, 'minIterations')
     this.#maxIterations = iterationOption(options.maxIterations, DEFAULT_MAX_ITERATIONS, 'maxIterations')
     if (this.#minIterations > this.#maxIterations) throw malformed('minIterations exceeds maxIterations')
@@ -264,15 +262,6 @@ class ScramClientImpl extends ClientBase implements ScramClient {
       this.#preparedPassword = await saslprepLazily(this.#password, { storedString: true })
       if (this.#preparedPassword === '') throw malformed('the password is empty after SASLprep')
     }
-    // RFC 5802 §6: `p=` when binding, `y` when able to bind but the server seems unable, else `n`.
-    const header: Gs2Header =
-      this.#binding === undefined
-        ? { flag: 'n', authzid: this.#authzid }
-        : this.#variant.plus
-          ? { flag: 'p', cbType: this.#binding.type, authzid: this.#authzid }
-          : { flag: 'y', authzid: this.#authzid }
-    this.#gs2Header = encodeGs2Header(header)
-    this.#clientNonce = makeNonce(this.#nonceOption, this.#random)
     // RFC 5802 §5.1: saslname escaping of "," and "=".
     this.#clientFirstBare = `n=${escapeSaslname(username)},r=${this.#clientNonce}`
     this.#phase = 'first-sent'
@@ -343,24 +332,20 @@ class ScramClientImpl extends ClientBase implements ScramClient {
 
   async #deriveKeys(salt: Uint8Array, iterations: number): Promise<{ clientKey: Uint8Array; serverKey: Uint8Array }> {
     const cached = this.#cached
-    const cacheFits =
-      (cached.salt === undefined || constantTimeEqual(cached.salt, salt)) && (cached.iterations === undefined || cached.iterations === iterations)
-    let saltedPassword: Uint8Array | undefined
-    let keys: { clientKey: Uint8Array; serverKey: Uint8Array }
-    if (cacheFits && cached.clientKey !== undefined && cached.serverKey !== undefined) {
-      saltedPassword = cached.saltedPassword
-      keys = { clientKey: cached.clientKey, serverKey: cached.serverKey }
-    } else if (cacheFits && cached.saltedPassword !== undefined) {
-      saltedPassword = cached.saltedPassword
-      keys = keysOf(this.#variant, saltedPassword)
-    } else if (this.#preparedPassword !== undefined) {
-      saltedPassword = await saltPassword(this.#variant, this.#preparedPassword, salt, iterations)
-      keys = keysOf(this.#variant, saltedPassword)
-    } else {
-      throw new SaslError('credentials-expired', `${this.mechanism}: the cached keys are for another salt or iteration count; the password is needed`)
+    const cacheFits = (cached.salt === undefined || constantTimeEqual(cached.salt, salt)) && (cached.iterations ?? iterations) === iterations
+    // Cached keys for this salt and count skip PBKDF2, a cached SaltedPassword skips it too.
+    let { saltedPassword, clientKey, serverKey }: Partial<CachedKeys> = cacheFits ? cached : {}
+    if (clientKey === undefined || serverKey === undefined) {
+      if (saltedPassword === undefined) {
+        if (this.#preparedPassword === undefined) {
+          throw new SaslError('credentials-expired', `${this.mechanism}: the cached keys are for another salt or iteration count; the password is needed`)
+        }
+        saltedPassword = await saltPassword(this.#variant, this.#preparedPassword, salt, iterations)
+      }
+      ;({ clientKey, serverKey } = keysOf(this.#variant, saltedPassword))
     }
-    this.#keys = saltedPassword === undefined ? { salt, iterations, ...keys } : { salt, iterations, saltedPassword, ...keys }
-    return keys
+    this.#keys = { salt, iterations, saltedPassword, clientKey, serverKey }
+    return { clientKey, serverKey }
   }
 
   #verifyServerFinal(message: Uint8Array): void {

@@ -620,7 +620,7 @@ describe('SCRAM misuse', () => {
     await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', minIterations: 10, maxIterations: 5 }), 'malformed-request')
     await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', channelBinding: { type: 'tls-foo' as 'tls-unique', data: new Uint8Array(1) } }), 'malformed-request')
     await rejectsWithCode(() => scramSha256Plus.client({ username: 'u', password: 'p', channelBinding: { type: 'tls-unique', data: new Uint8Array(0) } }), 'malformed-request')
-    await rejectsWithCode(scramSha256.client({ username: 'u', password: 'p', nonce: 'a,b' }).start(), 'malformed-request')
+    await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', nonce: 'a,b' }), 'malformed-request')
     await rejectsWithCode(scramSha256.client({ username: 'u\u0007', password: 'p' }).start(), 'malformed-request')
     await rejectsWithCode(scramSha256.client({ username: 'u', password: 'p\u0221' }).start(), 'malformed-request') // unassigned in a stored string
   })
