@@ -102,10 +102,9 @@ export class ScramServerImpl extends ServerBase {
     const { header, text: gs2Header, rest: clientFirstBare } = parseGs2Header(text)
     const binding = this.#checkBindingFlag(header)
     if (clientFirstBare.startsWith('m=')) throw refuse('malformed-request', 'mandatory extension not supported', 'extensions-not-supported')
-    const attributes = readAttributes(clientFirstBare, ['n', 'r'])
-    const clientNonce = attributes.get('r')!
+    const [escapedUsername, clientNonce] = readAttributes(clientFirstBare, ['n', 'r']) as [string, string]
     checkNonce(clientNonce, 'client')
-    const username = await this.#prepareUsername(attributes.get('n')!)
+    const username = await this.#prepareUsername(escapedUsername)
     const authzid = header.authzid ?? ''
     checkIdentityLength(authzid, 'authzid')
 
@@ -211,15 +210,15 @@ export class ScramServerImpl extends ServerBase {
     const withoutProof = text.slice(0, proofAt)
     const proofText = text.slice(proofAt + 3)
     if (proofText.includes(',')) throw malformed('p= must be the last attribute')
-    const attributes = readAttributes(withoutProof, ['c', 'r'], ['p'])
+    const [cbindText, nonce] = readAttributes(withoutProof, ['c', 'r'], ['p']) as [string, string]
     // RFC 5802 §6: c= is base64(gs2-header [cbind-data]): byte-exact, or the channel is not the client's.
-    const cbind = base64Decode(attributes.get('c')!)
+    const cbind = base64Decode(cbindText)
     const { messages, headerEnd } = pending
     const expected = concatBytes(utf8Encode(messages.slice(0, headerEnd)), pending.binding?.data ?? new Uint8Array(0))
     if (!constantTimeEqual(cbind, expected)) {
       throw refuse('not-authorized', 'channel binding does not match', 'channel-bindings-dont-match', 'channel-binding-mismatch')
     }
-    if (attributes.get('r') !== messages.slice(pending.nonceStart, pending.nonceEnd)) throw malformed('nonce does not match')
+    if (nonce !== messages.slice(pending.nonceStart, pending.nonceEnd)) throw malformed('nonce does not match')
     const proof = base64Decode(proofText)
 
     // RFC 5802 §3: AuthMessage := client-first-message-bare + "," + server-first-message + "," + client-final-message-without-proof

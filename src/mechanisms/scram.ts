@@ -291,16 +291,15 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     if (challenge.length > DEFAULT_MAX_MESSAGE_BYTES) throw malformed('server-first-message too long')
     const serverFirst = utf8Decode(challenge)
     if (serverFirst.startsWith('e=')) throw this.#serverError(serverFirst)
-    const attributes = readAttributes(serverFirst, ['r', 's', 'i'])
-    const nonce = attributes.get('r')!
+    const [nonce, saltText, iterationText] = readAttributes(serverFirst, ['r', 's', 'i']) as [string, string, string]
     // RFC 5802 §5.1: the nonce must start with the client's and add the server's part.
     checkNonce(nonce, 'server', this.#clientNonce.length + MAX_NONCE_LENGTH)
     if (!nonce.startsWith(this.#clientNonce) || nonce.length === this.#clientNonce.length) {
       throw malformed('the server nonce does not extend the client nonce')
     }
-    const salt = base64Decode(attributes.get('s')!)
+    const salt = base64Decode(saltText)
     if (salt.length === 0) throw malformed('empty salt')
-    const iterations = this.#checkIterations(attributes.get('i')!)
+    const iterations = this.#checkIterations(iterationText)
     // All checks passed: only now may the (possibly slow) key derivation start.
     const { clientKey, serverKey } = await this.#deriveKeys(salt, iterations)
 
@@ -349,22 +348,19 @@ class ScramClientImpl extends ClientBase implements ScramClient {
   }
 
   #verifyServerFinal(message: Uint8Array): void {
-    let text: string
+    let text = ''
+    let signature: Uint8Array | undefined
     try {
       text = utf8Decode(message)
+      // RFC 5802 §7: server-final-message = (server-error / verifier) ["," extensions]
+      if (!text.startsWith('e=')) signature = base64Decode(readAttributes(text, ['v'])[0]!)
     } catch {
-      throw new SaslError('server-not-verified', `${this.mechanism}: unreadable server-final-message`)
+      // Unreadable, or no well-formed v=: the server has not proved anything.
     }
-    // RFC 5802 §7: server-final-message = (server-error / verifier) ["," extensions]
     if (text.startsWith('e=')) throw this.#serverError(text)
-    let signature: Uint8Array
-    try {
-      signature = base64Decode(readAttributes(text, ['v']).get('v')!)
-    } catch {
+    const expected = this.#expectedServerSignature
+    if (signature === undefined || expected === undefined || !constantTimeEqual(signature, expected)) {
       throw new SaslError('server-not-verified', `${this.mechanism}: no valid ServerSignature`)
-    }
-    if (this.#expectedServerSignature === undefined || !constantTimeEqual(signature, this.#expectedServerSignature)) {
-      throw new SaslError('server-not-verified', `${this.mechanism}: wrong ServerSignature`)
     }
     this.#phase = 'verified'
   }
