@@ -24,7 +24,6 @@ export type Pbkdf2Path = 'webcrypto' | 'noble'
 
 let forceNoble = false
 let lastPath: Pbkdf2Path | undefined
-let runs = 0
 
 /**
  * @internal Tests only: run every derivation (and OAuth 1.0a's HMAC-SHA1, hmac-sha1.ts) on
@@ -47,7 +46,7 @@ export function _lastPbkdf2Path(): Pbkdf2Path | undefined {
  * from stored keys, starts none).
  */
 export function _pbkdf2Runs(): number {
-  return runs
+  return _work.pbkdf2
 }
 
 /** Web Crypto's answer, or `undefined` where it has none (no subtle, or it refused). */
@@ -74,7 +73,6 @@ export async function pbkdf2(
   iterations: number,
   dkLen: number = fn.outputLen,
 ): Promise<Uint8Array> {
-  runs++
   _work.pbkdf2++
   const bits = await onSubtle(async (subtle) => {
     const key = await subtle.importKey('raw', copy(password), 'PBKDF2', false, ['deriveBits'])
