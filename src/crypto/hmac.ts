@@ -74,8 +74,3 @@ export function padStates(hash: NobleBlockHash, key: Uint8Array): { inner: Noble
   return { inner, outer }
 }
 
-/** HMAC under one key for many messages, from the precomputed pad states. */
-export function keyedHmac(hash: NobleBlockHash, key: Uint8Array): (message: Uint8Array) => Uint8Array {
-  const { inner, outer } = padStates(hash, key)
-  return (message) => outer.clone().update(inner.clone().update(message).digest()).digest()
-}

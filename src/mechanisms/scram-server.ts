@@ -14,7 +14,7 @@ import { saslprepLazily } from '../codec/saslprep-ascii.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
 import { _work } from '../core/work.js'
-import { keyedHmac } from '../crypto/hmac.js'
+import { padStates, type NobleBlockHash } from '../crypto/hmac.js'
 import { SCRAM_SALT_BYTES, SHA256, digestOf, hmacOf, keysOf, saltPassword, xorBytes } from '../crypto/scram-keys.js'
 import { checkNonce, makeNonce, malformed, readAttributes, type ScramServerConfig, type ScramVariant } from './scram-common.js'
 
@@ -56,6 +56,15 @@ interface PendingFinal {
   readonly storedKey: Uint8Array
   readonly serverKey: Uint8Array
   readonly refusal: string | undefined
+}
+
+/**
+ * HMAC under one key for many messages, from the key's precomputed pad states (hmac.ts). Here,
+ * beside its one user, so that the client bundle (which shares hmac.ts) does not carry it.
+ */
+function keyedHmac(hash: NobleBlockHash, key: Uint8Array): (message: Uint8Array) => Uint8Array {
+  const { inner, outer } = padStates(hash, key)
+  return (message) => outer.clone().update(inner.clone().update(message).digest()).digest()
 }
 
 /** The fake salt's HMAC-SHA-256 keyed with each configured secret once (the secret's bytes are shared by its servers). */
