@@ -280,7 +280,7 @@ class ScramClientImpl extends ClientBase implements ScramClient {
 
   protected override onFinish(additionalData: Uint8Array | undefined): void {
     if (additionalData !== undefined && additionalData.length > 0) {
-      if (this.#phase === 'first-sent' || this.#phase === 'new') throw new SaslError('server-not-verified', `${this.mechanism}: success before the proof`)
+      if (this.#phase === 'first-sent') throw new SaslError('server-not-verified', `${this.mechanism}: success before the proof`)
       this.#verifyServerFinal(additionalData)
     }
     // RFC 5802 §5: the client MUST verify ServerSignature before believing the server.
