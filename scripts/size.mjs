@@ -64,7 +64,7 @@ const SMALL_MECHANISM =
 
 /** What the SCRAM budgets would cost (the client's small HMACs on noble, issue 4's design rule). */
 const SCRAM_CLIENT_HASHES =
-  "Up front: the client with @noble/hashes' synchronous SHA functions (SHA-256 alone: its compression, noble's hash frame and utilities, about 2.5 KB gzipped; SHA-1 and SHA-512 as well for the whole subpath) for the five small HMACs and digests of an exchange, as issue 4 requires: a Web Crypto call carries tens of microseconds of fixed overhead against a few for a noble HMAC, and with them on Web Crypto a SCRAM-SHA-256 exchange from cached keys ran at about a third of the speed (docs/benchmarks.md). PBKDF2 stays on Web Crypto; the server, noble's PBKDF2 fallback and the SASLprep tables load lazily. Meeting the budgets would mean the client's HMACs on Web Crypto again (5.2 and 5.3 KB), or a smaller SHA-2 of saslkit's own instead of the dependency's."
+  "Up front: the client with @noble/hashes' synchronous SHA-256 for the five small HMACs and digests of an exchange, as issue 4 requires (a Web Crypto call carries tens of microseconds of fixed overhead against a few for a noble HMAC; with them on Web Crypto a SCRAM-SHA-256 exchange from cached keys ran at about a third of the speed, docs/benchmarks.md). noble's share is its SHA-256 class used directly (not its createHasher-made `sha256`, whose checks would add 0.35 KB): 2.32 KB gzipped alone; the whole subpath adds SHA-1 and SHA-512 (the three: 4.85 KB), which cannot load lazily while SHA-256 loads up front (they share noble's modules, and bundlers split chunks by module). saslkit's own part, measured with noble left out, is 5.17 KB (5.29 KB for the subpath), about what the whole budget allows: the client (options: password, cached keys, channel binding, iteration bounds; the three messages; the nonce, salt, iteration and ServerSignature checks; the server's e= errors), the step guard and SaslError (0.78 KB), the codecs (strict base64, UTF-8, GS2, SASLprep's ASCII path), the Web Crypto PBKDF2 glue, and what keeps the server lazy (server()'s option checks and stand-in, and the chunk boundaries of the modules it shares with the client: 0.64 KB). The server, the PBKDF2 fallback (RFC 8018's loop over noble's SHA classes, so that noble's pbkdf2 checks stay out of this chunk) and the SASLprep tables load lazily. Meeting the budgets would take more than dropping the server factory (the client alone: 6.67 and 9.40 KB): the HMACs off noble (Web Crypto, a third of the speed without PBKDF2), an own SHA-2 instead of the dependency's, or SHA-256 and the proof loaded at the first step, which moves bytes every exchange needs out of the measurement, not out of the download."
 
 /**
  * The budgets, gzipped. Subpaths that do not exist yet are declared here and checked as soon
@@ -354,9 +354,9 @@ that needs it: the server side of every mechanism and protocol profile (a webmai
 clients), NTLMv1/LM with its DES (\`legacy: true\` only), NTLM's session security (signing
 and sealing, loaded by the client's \`finish()\`), the GSSAPI security layer (only when
 one is negotiated), the OAuth clients' parser of an error challenge (only when a login is
-refused), SASLprep's tables (only for a non-ASCII string), and \`@noble/hashes\`'
-SHA/HMAC/PBKDF2 for SCRAM and OAuth 1.0a clients (only where Web Crypto cannot run them: an
-insecure browser context). A budget holds the static part; the whole-package row counts
+refused), SASLprep's tables (only for a non-ASCII string), and the SCRAM client's
+PBKDF2 and the OAuth 1.0a clients' HMAC-SHA1 on \`@noble/hashes\` (only where Web Crypto
+cannot run them: an insecure browser context). A budget holds the static part; the whole-package row counts
 every chunk but the SASLprep tables, gzipped as one stream (and, in brackets, chunk by
 chunk, as a browser that loads them all would fetch them). Splitting buys a client-only
 bundle its smaller download and costs the first server step one more fetch; it saves nothing

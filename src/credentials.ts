@@ -207,7 +207,7 @@ function parseScramScheme(fn: HashFunction, value: string): StoredCredentials {
   const salt = base64Decode(saltText)
   const storedKey = base64Decode(storedText)
   const serverKey = base64Decode(serverText)
-  const length = fn.hash.outputLen
+  const length = fn.outputLen
   if (salt.length === 0 || storedKey.length !== length || serverKey.length !== length) throw bad()
   if (saltedHex !== undefined) {
     const keys = keysOf(fn, hexDecode(saltedHex))

@@ -6,7 +6,7 @@
  * bundles stay free of it.
  */
 import { _work } from '../core/work.js'
-import { copy, onSubtle } from './pbkdf2.js'
+import { copy, onSubtle } from './subtle.js'
 
 /** HMAC-SHA1(key, data). */
 export async function hmacSha1(key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {

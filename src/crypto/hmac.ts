@@ -4,19 +4,40 @@
  * only ever MACs a few short messages, and the construction is a few lines. RFC 2202 and
  * RFC 4231 vectors (test/md5.test.ts, the SCRAM and OAuth 1.0a vectors) pin it down.
  */
-import type { CHash } from '@noble/hashes/utils.js'
-
 /** What HMAC feeds its pads and text through: noble's hash objects, or saslkit's MD5 stream. */
 export interface HashStream {
   update(data: Uint8Array): HashStream
   digest(): Uint8Array
 }
 
-/** A hash function with its block length and a streaming form: noble's, or saslkit's MD5. */
+/** A hash by its block length and streaming form: noble's SHA classes (scram-keys.ts), or saslkit's MD5. */
 export interface BlockHash {
-  (data: Uint8Array): Uint8Array
   readonly blockLen: number
   create(): HashStream
+}
+
+/**
+ * A hash object of `@noble/hashes` (its `_SHA1`, `_SHA256`, `_SHA512` classes): a stream that
+ * can also copy its state into another object (`_cloneInto`) and finish into a given buffer.
+ */
+export interface NobleHash extends HashStream {
+  readonly outputLen: number
+  update(data: Uint8Array): NobleHash
+  digestInto(out: Uint8Array): void
+  clone(): NobleHash
+  _cloneInto(to?: NobleHash): NobleHash
+}
+
+/** A hash whose stream is one of noble's hash objects. */
+export interface NobleBlockHash extends BlockHash {
+  create(): NobleHash
+}
+
+/** The key zero-padded to the hash's block, hashed first when longer (RFC 2104 §2 (1)). */
+function keyBlock(hash: BlockHash, key: Uint8Array): Uint8Array {
+  const block = new Uint8Array(hash.blockLen)
+  block.set(key.length > block.length ? hash.create().update(key).digest() : key)
+  return block
 }
 
 /**
@@ -25,8 +46,7 @@ export interface BlockHash {
  * hash: no concatenated copies (a typed array over 64 bytes is a costly allocation on V8).
  */
 export function hmac(hash: BlockHash, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
-  const block = new Uint8Array(hash.blockLen)
-  block.set(key.length > block.length ? hash(key) : key)
+  const block = keyBlock(hash, key)
   xorInto(block, 0x36)
   const stream = hash.create().update(block)
   for (const part of parts) stream.update(part)
@@ -40,17 +60,17 @@ function xorInto(block: Uint8Array, byte: number): void {
 }
 
 /**
- * HMAC under one key for many messages. RFC 2104 §4: the compressions of K XOR ipad and
- * K XOR opad "can be precomputed only once", and each MAC then starts from them: it costs the
- * compressions of its message and of the inner digest only. Over noble's streaming hashes.
+ * RFC 2104 §4: the compressions of K XOR ipad and K XOR opad "can be precomputed only once";
+ * every MAC under K then starts from copies of these two states, and costs the compressions of
+ * its message and of the inner digest only. Over noble's streaming hashes.
  */
-export function keyedHmac(hash: CHash, key: Uint8Array): (message: Uint8Array) => Uint8Array {
-  const block = new Uint8Array(hash.blockLen)
-  block.set(key.length > block.length ? hash(key) : key)
+export function padStates(hash: NobleBlockHash, key: Uint8Array): { inner: NobleHash; outer: NobleHash } {
+  const block = keyBlock(hash, key)
   xorInto(block, 0x36)
   const inner = hash.create().update(block)
   xorInto(block, 0x36 ^ 0x5c)
   const outer = hash.create().update(block)
   block.fill(0)
-  return (message) => outer.clone().update(inner.clone().update(message).digest()).digest()
+  return { inner, outer }
 }
+

@@ -2,20 +2,22 @@
  * PBKDF2 (RFC 8018 §5.2), SCRAM's Hi() (RFC 5802 §2.2), on Web Crypto: `deriveBits` runs it
  * natively (about 0.85 of OpenSSL's speed, against about 0.2 for JavaScript) and off the main
  * thread. Where `crypto.subtle` is missing (an insecure browser context, a runtime without
- * Web Crypto) or refuses, `@noble/hashes`' PBKDF2 computes the same function, loaded then and
- * only then (a dynamic import). SCRAM's small HMACs and digests stay on noble's synchronous
- * functions (scram-keys.ts): a Web Crypto call costs tens of microseconds of fixed overhead, a
- * noble HMAC a few.
+ * Web Crypto) or refuses, the same function runs on `@noble/hashes`' SHA functions, loaded
+ * then and only then (a dynamic import, noble-hashes.ts). SCRAM's small HMACs and digests stay
+ * on noble's synchronous functions (scram-keys.ts): a Web Crypto call costs tens of
+ * microseconds of fixed overhead, a noble HMAC a few.
  */
-import type { CHash } from '@noble/hashes/utils.js'
 import { _work } from '../core/work.js'
+import { padStates, type NobleBlockHash } from './hmac.js'
+import { copy, onSubtle } from './subtle.js'
+
+export { _forceNoblePbkdf2 } from './subtle.js'
 
 /** A SCRAM hash by its Web Crypto name, the key of `StoredCredentials.scram`. */
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-512'
 
-/** A SCRAM hash: noble's synchronous function, its Web Crypto name and its output length. */
-export interface HashFunction {
-  readonly hash: CHash
+/** A SCRAM hash: noble's hash class (its objects), its block and output lengths, its Web Crypto name. */
+export interface HashFunction extends NobleBlockHash {
   readonly webCryptoName: HashName
   readonly outputLen: number
 }
@@ -23,17 +25,7 @@ export interface HashFunction {
 /** Which implementation ran a derivation. */
 export type Pbkdf2Path = 'webcrypto' | 'noble'
 
-let forceNoble = false
 let lastPath: Pbkdf2Path | undefined
-let runs = 0
-
-/**
- * @internal Tests only: run every derivation (and OAuth 1.0a's HMAC-SHA1, hmac-sha1.ts) on
- * `@noble/hashes` (true) or choose as usual.
- */
-export function _forceNoblePbkdf2(force: boolean): void {
-  forceNoble = force
-}
 
 /**
  * @internal Tests only: the path the last derivation took (the runtime suites assert Web
@@ -48,24 +40,8 @@ export function _lastPbkdf2Path(): Pbkdf2Path | undefined {
  * from stored keys, starts none).
  */
 export function _pbkdf2Runs(): number {
-  return runs
+  return _work.pbkdf2
 }
-
-/** Web Crypto's answer, or `undefined` where it has none (no subtle, or it refused). */
-export async function onSubtle<T>(run: (subtle: SubtleCrypto) => Promise<T>): Promise<T | undefined> {
-  const subtle = forceNoble ? undefined : globalThis.crypto?.subtle
-  if (subtle === undefined) return undefined
-  try {
-    return await run(subtle)
-  } catch {
-    // Some engines refuse a zero-length password or an algorithm in some contexts: the
-    // pure-JavaScript path computes the same function.
-    return undefined
-  }
-}
-
-// Fresh copies: Web Crypto wants ArrayBuffer-backed views, and must not see a caller's buffer change.
-export const copy = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(bytes)
 
 /** PBKDF2-HMAC-H(password, salt, iterations, dkLen); SCRAM's dkLen is the hash's output length. */
 export async function pbkdf2(
@@ -75,12 +51,11 @@ export async function pbkdf2(
   iterations: number,
   dkLen: number = fn.outputLen,
 ): Promise<Uint8Array> {
-  runs++
   _work.pbkdf2++
   const bits = await onSubtle(async (subtle) => {
     const key = await subtle.importKey('raw', copy(password), 'PBKDF2', false, ['deriveBits'])
     return new Uint8Array(await subtle.deriveBits({ name: 'PBKDF2', hash: fn.webCryptoName, salt: copy(salt), iterations }, key, dkLen * 8))
   })
   lastPath = bits === undefined ? 'noble' : 'webcrypto'
-  return bits ?? (await import('./noble-hashes.js')).noblePbkdf2(fn.hash, password, salt, iterations, dkLen)
+  return bits ?? (await import('./noble-hashes.js')).noblePbkdf2(padStates(fn, password), salt, iterations, dkLen)
 }

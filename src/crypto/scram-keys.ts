@@ -5,8 +5,8 @@
  * noble's synchronous functions: a Web Crypto call costs tens of microseconds of fixed
  * overhead, a noble HMAC a few.
  */
-import { sha1 } from '@noble/hashes/legacy.js'
-import { sha256, sha512 } from '@noble/hashes/sha2.js'
+import { _SHA1 } from '@noble/hashes/legacy.js'
+import { _SHA256, _SHA512 } from '@noble/hashes/sha2.js'
 import { _work } from '../core/work.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { hmac } from './hmac.js'
@@ -14,12 +14,15 @@ import { pbkdf2, type HashFunction } from './pbkdf2.js'
 
 export type { HashFunction } from './pbkdf2.js'
 
+// noble's hash classes, not its `sha256`-style functions: those are made by `createHasher`, whose
+// option checks (and the rest of noble's utils.js they pull in) would add 0.35 KB gzipped to
+// every SCRAM client for nothing saslkit needs.
 /** SHA-1 (RFC 5802). */
-export const SHA1: HashFunction = { hash: sha1, webCryptoName: 'SHA-1', outputLen: 20 }
+export const SHA1: HashFunction = { create: () => new _SHA1(), blockLen: 64, outputLen: 20, webCryptoName: 'SHA-1' }
 /** SHA-256 (RFC 7677). */
-export const SHA256: HashFunction = { hash: sha256, webCryptoName: 'SHA-256', outputLen: 32 }
+export const SHA256: HashFunction = { create: () => new _SHA256(), blockLen: 64, outputLen: 32, webCryptoName: 'SHA-256' }
 /** SHA-512 (draft-melnikov-scram-sha-512). */
-export const SHA512: HashFunction = { hash: sha512, webCryptoName: 'SHA-512', outputLen: 64 }
+export const SHA512: HashFunction = { create: () => new _SHA512(), blockLen: 128, outputLen: 64, webCryptoName: 'SHA-512' }
 
 /** Salt length of generated salts, and of the fake salts a server gives unknown users. */
 export const SCRAM_SALT_BYTES = 16
@@ -30,13 +33,13 @@ const SERVER_KEY = /* @__PURE__ */ utf8Encode('Server Key')
 /** HMAC(key, message) with the mechanism's hash. */
 export function hmacOf(fn: HashFunction, key: Uint8Array, message: Uint8Array): Uint8Array {
   _work.hmac++
-  return hmac(fn.hash, key, message)
+  return hmac(fn, key, message)
 }
 
 /** H(message). */
 export function digestOf(fn: HashFunction, message: Uint8Array): Uint8Array {
   _work.digest++
-  return fn.hash(message)
+  return fn.create().update(message).digest()
 }
 
 /** RFC 5802 §3: SaltedPassword := Hi(Normalize(password), salt, i); the password is already SASLprepped. */

@@ -33,28 +33,25 @@ export function malformed(message: string): SaslError {
 }
 
 /**
- * Reads `attr=value,…`: the `required` attributes first, in order, then optional extensions,
- * which are ignored (RFC 5802 §5.1: "unrecognized attributes … MUST be ignored"). A mandatory
- * extension (`m=` first), a missing attribute, an attribute given twice, an empty value or a
- * malformed item is `malformed-request`.
+ * Reads `attr=value,…`: the `required` attributes first, in order (their values are returned in
+ * that order), then optional extensions, which are ignored (RFC 5802 §5.1: "unrecognized
+ * attributes … MUST be ignored"). A mandatory extension (`m=` first), a missing attribute, an
+ * attribute given twice (or one of `reserved`, which the caller already read), an empty value
+ * or a malformed item is `malformed-request`.
  */
-export function readAttributes(text: string, required: readonly string[], reserved: readonly string[] = []): Map<string, string> {
+export function readAttributes(text: string, required: readonly string[], reserved: readonly string[] = []): string[] {
   const items = text.split(',')
   if (items[0]?.startsWith('m=') === true) throw malformed('mandatory extension (m=) not supported')
-  const values = new Map<string, string>()
-  const seen = new Set<string>()
+  const seen = new Set(reserved)
   items.forEach((item, index) => {
     if (!/^[A-Za-z]=./s.test(item)) throw malformed('malformed attribute')
     const name = item[0]!
-    if (seen.has(name) || reserved.includes(name)) throw malformed(`attribute ${name}= given twice`)
+    if (seen.has(name)) throw malformed(`attribute ${name}= given twice`)
     seen.add(name)
-    if (index < required.length) {
-      if (name !== required[index]) throw malformed(`expected ${required[index]}= in position ${index + 1}`)
-      values.set(name, item.slice(2))
-    }
+    if (index < required.length && name !== required[index]) throw malformed(`expected ${required[index]}= in position ${index + 1}`)
   })
   if (items.length < required.length) throw malformed(`missing ${required[items.length]}=`)
-  return values
+  return items.slice(0, required.length).map((item) => item.slice(2))
 }
 
 /** RFC 5802 §7: nonce = printable characters but `,` (already split off). */

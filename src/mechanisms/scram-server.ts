@@ -14,7 +14,7 @@ import { saslprepLazily } from '../codec/saslprep-ascii.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
 import { _work } from '../core/work.js'
-import { keyedHmac } from '../crypto/hmac.js'
+import { padStates, type NobleBlockHash } from '../crypto/hmac.js'
 import { SCRAM_SALT_BYTES, SHA256, digestOf, hmacOf, keysOf, saltPassword, xorBytes } from '../crypto/scram-keys.js'
 import { checkNonce, makeNonce, malformed, readAttributes, type ScramServerConfig, type ScramVariant } from './scram-common.js'
 
@@ -56,6 +56,15 @@ interface PendingFinal {
   readonly storedKey: Uint8Array
   readonly serverKey: Uint8Array
   readonly refusal: string | undefined
+}
+
+/**
+ * HMAC under one key for many messages, from the key's precomputed pad states (hmac.ts). Here,
+ * beside its one user, so that the client bundle (which shares hmac.ts) does not carry it.
+ */
+function keyedHmac(hash: NobleBlockHash, key: Uint8Array): (message: Uint8Array) => Uint8Array {
+  const { inner, outer } = padStates(hash, key)
+  return (message) => outer.clone().update(inner.clone().update(message).digest()).digest()
 }
 
 /** The fake salt's HMAC-SHA-256 keyed with each configured secret once (the secret's bytes are shared by its servers). */
@@ -102,10 +111,9 @@ export class ScramServerImpl extends ServerBase {
     const { header, text: gs2Header, rest: clientFirstBare } = parseGs2Header(text)
     const binding = this.#checkBindingFlag(header)
     if (clientFirstBare.startsWith('m=')) throw refuse('malformed-request', 'mandatory extension not supported', 'extensions-not-supported')
-    const attributes = readAttributes(clientFirstBare, ['n', 'r'])
-    const clientNonce = attributes.get('r')!
+    const [escapedUsername, clientNonce] = readAttributes(clientFirstBare, ['n', 'r']) as [string, string]
     checkNonce(clientNonce, 'client')
-    const username = await this.#prepareUsername(attributes.get('n')!)
+    const username = await this.#prepareUsername(escapedUsername)
     const authzid = header.authzid ?? ''
     checkIdentityLength(authzid, 'authzid')
 
@@ -175,7 +183,7 @@ export class ScramServerImpl extends ServerBase {
     const v = this.#variant
     const { secret, iterations } = this.#config
     let saltKey = saltKeys.get(secret)
-    if (saltKey === undefined) saltKeys.set(secret, (saltKey = keyedHmac(SHA256.hash, secret)))
+    if (saltKey === undefined) saltKeys.set(secret, (saltKey = keyedHmac(SHA256, secret)))
     // RFC 5802 §9: a deterministic salt for unknown users, HMAC-SHA-256(secret, label || username).
     _work.hmac++
     const salt = saltKey(utf8Encode(`saslkit SCRAM salt\u0000${username}`)).subarray(0, SCRAM_SALT_BYTES)
@@ -211,15 +219,15 @@ export class ScramServerImpl extends ServerBase {
     const withoutProof = text.slice(0, proofAt)
     const proofText = text.slice(proofAt + 3)
     if (proofText.includes(',')) throw malformed('p= must be the last attribute')
-    const attributes = readAttributes(withoutProof, ['c', 'r'], ['p'])
+    const [cbindText, nonce] = readAttributes(withoutProof, ['c', 'r'], ['p']) as [string, string]
     // RFC 5802 §6: c= is base64(gs2-header [cbind-data]): byte-exact, or the channel is not the client's.
-    const cbind = base64Decode(attributes.get('c')!)
+    const cbind = base64Decode(cbindText)
     const { messages, headerEnd } = pending
     const expected = concatBytes(utf8Encode(messages.slice(0, headerEnd)), pending.binding?.data ?? new Uint8Array(0))
     if (!constantTimeEqual(cbind, expected)) {
       throw refuse('not-authorized', 'channel binding does not match', 'channel-bindings-dont-match', 'channel-binding-mismatch')
     }
-    if (attributes.get('r') !== messages.slice(pending.nonceStart, pending.nonceEnd)) throw malformed('nonce does not match')
+    if (nonce !== messages.slice(pending.nonceStart, pending.nonceEnd)) throw malformed('nonce does not match')
     const proof = base64Decode(proofText)
 
     // RFC 5802 §3: AuthMessage := client-first-message-bare + "," + server-first-message + "," + client-final-message-without-proof

@@ -18,7 +18,7 @@ import type { ChannelBinding, ClientRandomOptions, Mechanism, SaslClient, Server
 import { base64Decode, base64Encode } from '../codec/base64.js'
 import { concatBytes } from '../codec/bytes.js'
 import { constantTimeEqual } from '../codec/equal.js'
-import { encodeGs2Header, escapeSaslname, type Gs2Header } from '../codec/gs2.js'
+import { encodeGs2Header, escapeSaslname } from '../codec/gs2.js'
 import { saslprepLazily } from '../codec/saslprep-ascii.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
@@ -156,27 +156,24 @@ export interface ScramMechanism extends Mechanism<ScramClientOptions, ScramServe
 // ---------------------------------------------------------------------------------------------
 // Client
 
-// RFC 5802 §7 server-error-value → the SaslError code a client reports.
-const SERVER_ERROR_CODES: Readonly<Record<string, SaslErrorCode>> = {
-  'invalid-encoding': 'incorrect-encoding',
-  'extensions-not-supported': 'malformed-request',
-  'invalid-proof': 'not-authorized',
-  'channel-bindings-dont-match': 'not-authorized',
-  'server-does-support-channel-binding': 'not-authorized',
-  'channel-binding-not-supported': 'not-authorized',
-  'unsupported-channel-binding-type': 'not-authorized',
-  'unknown-user': 'not-authorized',
-  'invalid-username-encoding': 'malformed-request',
-  'no-resources': 'temporary-auth-failure',
-  'other-error': 'not-authorized',
-}
+// RFC 5802 §7 server-error-value → the SaslError code a client reports. The others (invalid-proof,
+// the channel-binding refusals, unknown-user, other-error, and any extension value) are
+// `not-authorized`.
+// A Map, not an object: a value such as `constructor` must not find Object.prototype's.
+const SERVER_ERROR_CODES: ReadonlyMap<string, SaslErrorCode> = /* @__PURE__ */ new Map([
+  ['invalid-encoding', 'incorrect-encoding'],
+  ['extensions-not-supported', 'malformed-request'],
+  ['invalid-username-encoding', 'malformed-request'],
+  ['no-resources', 'temporary-auth-failure'],
+])
 
+/** Keys the client was given, for the salt and iteration count given with them (when given). */
 interface CachedKeys {
-  salt?: Uint8Array
-  iterations?: number
-  saltedPassword?: Uint8Array
-  clientKey?: Uint8Array
-  serverKey?: Uint8Array
+  readonly salt: Uint8Array | undefined
+  readonly iterations: number | undefined
+  readonly saltedPassword: Uint8Array | undefined
+  readonly clientKey: Uint8Array | undefined
+  readonly serverKey: Uint8Array | undefined
 }
 
 function optionalBytes(value: unknown, length: number | undefined, what: string): Uint8Array | undefined {
@@ -194,49 +191,42 @@ class ScramClientImpl extends ClientBase implements ScramClient {
   readonly #password: string | undefined
   #preparedPassword: string | undefined
   readonly #cached: CachedKeys
-  readonly #authzid: string
   readonly #binding: ChannelBinding | undefined
-  readonly #nonceOption: string | undefined
-  readonly #random: (length: number) => Uint8Array
+  readonly #gs2Header: string
+  readonly #clientNonce: string
   readonly #minIterations: number
   readonly #maxIterations: number
   #phase: 'new' | 'first-sent' | 'final-sent' | 'verified' = 'new'
-  #gs2Header = ''
-  #clientNonce = ''
   #clientFirstBare = ''
   #expectedServerSignature: Uint8Array | undefined
-  #keys: ScramKeys | undefined
+  #keys: (CachedKeys & { readonly salt: Uint8Array; readonly iterations: number; readonly clientKey: Uint8Array; readonly serverKey: Uint8Array }) | undefined
 
   constructor(variant: ScramVariant, name: string, options: ScramClientOptions) {
     super()
     this.mechanism = name
     this.#variant = variant
-    const outputLen = variant.outputLen
-    if (typeof options.username !== 'string' || options.username === '') throw malformed('empty username')
-    if (options.password !== undefined && (typeof options.password !== 'string' || options.password === '')) throw malformed('empty password')
-    this.#username = options.username
-    this.#password = options.password
-    this.#cached = {}
-    const saltedPassword = optionalBytes(options.saltedPassword, outputLen, 'saltedPassword')
-    const clientKey = optionalBytes(options.clientKey, outputLen, 'clientKey')
-    const serverKey = optionalBytes(options.serverKey, outputLen, 'serverKey')
-    const salt = optionalBytes(options.salt, undefined, 'salt')
-    if (saltedPassword !== undefined) this.#cached.saltedPassword = saltedPassword
-    if ((clientKey === undefined) !== (serverKey === undefined)) {
+    const { username, password, channelBinding } = options
+    if (typeof username !== 'string' || username === '') throw malformed('empty username')
+    if (password !== undefined && (typeof password !== 'string' || password === '')) throw malformed('empty password')
+    this.#username = username
+    this.#password = password
+    const key = (value: unknown, what: string): Uint8Array | undefined => optionalBytes(value, variant.outputLen, what)
+    const cached: CachedKeys = {
+      salt: optionalBytes(options.salt, undefined, 'salt'),
+      iterations: options.iterations === undefined ? undefined : iterationOption(options.iterations, 0, 'iterations'),
+      saltedPassword: key(options.saltedPassword, 'saltedPassword'),
+      clientKey: key(options.clientKey, 'clientKey'),
+      serverKey: key(options.serverKey, 'serverKey'),
+    }
+    if ((cached.clientKey === undefined) !== (cached.serverKey === undefined)) {
       throw new SaslError('protocol-violation', `${name}: clientKey and serverKey come together`)
     }
-    if (clientKey !== undefined && serverKey !== undefined) {
-      this.#cached.clientKey = clientKey
-      this.#cached.serverKey = serverKey
-    }
-    if (salt !== undefined) this.#cached.salt = salt
-    if (options.iterations !== undefined) this.#cached.iterations = iterationOption(options.iterations, 0, 'iterations')
-    if (this.#password === undefined && this.#cached.saltedPassword === undefined && this.#cached.clientKey === undefined) {
+    if (password === undefined && cached.saltedPassword === undefined && cached.clientKey === undefined) {
       throw new SaslError('protocol-violation', `${name} client needs a password, a saltedPassword, or clientKey and serverKey`)
     }
-    this.#authzid = typeof options.authzid === 'string' ? options.authzid : ''
-    if (options.channelBinding !== undefined) {
-      const { type, data } = options.channelBinding
+    this.#cached = cached
+    if (channelBinding !== undefined) {
+      const { type, data } = channelBinding
       if (!CHANNEL_BINDING_TYPES.has(type)) throw malformed('unknown channel-binding type')
       this.#binding = { type, data: optionalBytes(data, undefined, 'channel-binding data')! }
     }
@@ -244,8 +234,12 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     if (variant.plus && this.#binding === undefined) {
       throw new SaslError('protocol-violation', `${name} needs channelBinding: { type, data } from the TLS connection`)
     }
-    this.#nonceOption = options.nonce
-    this.#random = options.random ?? randomBytes
+    // RFC 5802 §6: `p=` when binding, `y` when able to bind but the server seems unable, else `n`.
+    const authzid = typeof options.authzid === 'string' ? options.authzid : ''
+    this.#gs2Header = encodeGs2Header(
+      channelBinding === undefined ? { flag: 'n', authzid } : variant.plus ? { flag: 'p', cbType: channelBinding.type, authzid } : { flag: 'y', authzid },
+    )
+    this.#clientNonce = makeNonce(options.nonce, options.random ?? randomBytes)
     this.#minIterations = iterationOption(options.minIterations, DEFAULT_MIN_ITERATIONS, 'minIterations')
     this.#maxIterations = iterationOption(options.maxIterations, DEFAULT_MAX_ITERATIONS, 'maxIterations')
     if (this.#minIterations > this.#maxIterations) throw malformed('minIterations exceeds maxIterations')
@@ -268,15 +262,6 @@ class ScramClientImpl extends ClientBase implements ScramClient {
       this.#preparedPassword = await saslprepLazily(this.#password, { storedString: true })
       if (this.#preparedPassword === '') throw malformed('the password is empty after SASLprep')
     }
-    // RFC 5802 §6: `p=` when binding, `y` when able to bind but the server seems unable, else `n`.
-    const header: Gs2Header =
-      this.#binding === undefined
-        ? { flag: 'n', authzid: this.#authzid }
-        : this.#variant.plus
-          ? { flag: 'p', cbType: this.#binding.type, authzid: this.#authzid }
-          : { flag: 'y', authzid: this.#authzid }
-    this.#gs2Header = encodeGs2Header(header)
-    this.#clientNonce = makeNonce(this.#nonceOption, this.#random)
     // RFC 5802 §5.1: saslname escaping of "," and "=".
     this.#clientFirstBare = `n=${escapeSaslname(username)},r=${this.#clientNonce}`
     this.#phase = 'first-sent'
@@ -295,7 +280,7 @@ class ScramClientImpl extends ClientBase implements ScramClient {
 
   protected override onFinish(additionalData: Uint8Array | undefined): void {
     if (additionalData !== undefined && additionalData.length > 0) {
-      if (this.#phase === 'first-sent' || this.#phase === 'new') throw new SaslError('server-not-verified', `${this.mechanism}: success before the proof`)
+      if (this.#phase === 'first-sent') throw new SaslError('server-not-verified', `${this.mechanism}: success before the proof`)
       this.#verifyServerFinal(additionalData)
     }
     // RFC 5802 §5: the client MUST verify ServerSignature before believing the server.
@@ -306,16 +291,15 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     if (challenge.length > DEFAULT_MAX_MESSAGE_BYTES) throw malformed('server-first-message too long')
     const serverFirst = utf8Decode(challenge)
     if (serverFirst.startsWith('e=')) throw this.#serverError(serverFirst)
-    const attributes = readAttributes(serverFirst, ['r', 's', 'i'])
-    const nonce = attributes.get('r')!
+    const [nonce, saltText, iterationText] = readAttributes(serverFirst, ['r', 's', 'i']) as [string, string, string]
     // RFC 5802 §5.1: the nonce must start with the client's and add the server's part.
     checkNonce(nonce, 'server', this.#clientNonce.length + MAX_NONCE_LENGTH)
     if (!nonce.startsWith(this.#clientNonce) || nonce.length === this.#clientNonce.length) {
       throw malformed('the server nonce does not extend the client nonce')
     }
-    const salt = base64Decode(attributes.get('s')!)
+    const salt = base64Decode(saltText)
     if (salt.length === 0) throw malformed('empty salt')
-    const iterations = this.#checkIterations(attributes.get('i')!)
+    const iterations = this.#checkIterations(iterationText)
     // All checks passed: only now may the (possibly slow) key derivation start.
     const { clientKey, serverKey } = await this.#deriveKeys(salt, iterations)
 
@@ -347,43 +331,36 @@ class ScramClientImpl extends ClientBase implements ScramClient {
 
   async #deriveKeys(salt: Uint8Array, iterations: number): Promise<{ clientKey: Uint8Array; serverKey: Uint8Array }> {
     const cached = this.#cached
-    const cacheFits =
-      (cached.salt === undefined || constantTimeEqual(cached.salt, salt)) && (cached.iterations === undefined || cached.iterations === iterations)
-    let saltedPassword: Uint8Array | undefined
-    let keys: { clientKey: Uint8Array; serverKey: Uint8Array }
-    if (cacheFits && cached.clientKey !== undefined && cached.serverKey !== undefined) {
-      saltedPassword = cached.saltedPassword
-      keys = { clientKey: cached.clientKey, serverKey: cached.serverKey }
-    } else if (cacheFits && cached.saltedPassword !== undefined) {
-      saltedPassword = cached.saltedPassword
-      keys = keysOf(this.#variant, saltedPassword)
-    } else if (this.#preparedPassword !== undefined) {
-      saltedPassword = await saltPassword(this.#variant, this.#preparedPassword, salt, iterations)
-      keys = keysOf(this.#variant, saltedPassword)
-    } else {
-      throw new SaslError('credentials-expired', `${this.mechanism}: the cached keys are for another salt or iteration count; the password is needed`)
+    const cacheFits = (cached.salt === undefined || constantTimeEqual(cached.salt, salt)) && (cached.iterations ?? iterations) === iterations
+    // Cached keys for this salt and count skip PBKDF2, a cached SaltedPassword skips it too.
+    let { saltedPassword, clientKey, serverKey }: Partial<CachedKeys> = cacheFits ? cached : {}
+    if (clientKey === undefined || serverKey === undefined) {
+      if (saltedPassword === undefined) {
+        if (this.#preparedPassword === undefined) {
+          throw new SaslError('credentials-expired', `${this.mechanism}: the cached keys are for another salt or iteration count; the password is needed`)
+        }
+        saltedPassword = await saltPassword(this.#variant, this.#preparedPassword, salt, iterations)
+      }
+      ;({ clientKey, serverKey } = keysOf(this.#variant, saltedPassword))
     }
-    this.#keys = saltedPassword === undefined ? { salt, iterations, ...keys } : { salt, iterations, saltedPassword, ...keys }
-    return keys
+    this.#keys = { salt, iterations, saltedPassword, clientKey, serverKey }
+    return { clientKey, serverKey }
   }
 
   #verifyServerFinal(message: Uint8Array): void {
-    let text: string
+    let text = ''
+    let signature: Uint8Array | undefined
     try {
       text = utf8Decode(message)
+      // RFC 5802 §7: server-final-message = (server-error / verifier) ["," extensions]
+      if (!text.startsWith('e=')) signature = base64Decode(readAttributes(text, ['v'])[0]!)
     } catch {
-      throw new SaslError('server-not-verified', `${this.mechanism}: unreadable server-final-message`)
+      // Unreadable, or no well-formed v=: the server has not proved anything.
     }
-    // RFC 5802 §7: server-final-message = (server-error / verifier) ["," extensions]
     if (text.startsWith('e=')) throw this.#serverError(text)
-    let signature: Uint8Array
-    try {
-      signature = base64Decode(readAttributes(text, ['v']).get('v')!)
-    } catch {
+    const expected = this.#expectedServerSignature
+    if (signature === undefined || expected === undefined || !constantTimeEqual(signature, expected)) {
       throw new SaslError('server-not-verified', `${this.mechanism}: no valid ServerSignature`)
-    }
-    if (this.#expectedServerSignature === undefined || !constantTimeEqual(signature, this.#expectedServerSignature)) {
-      throw new SaslError('server-not-verified', `${this.mechanism}: wrong ServerSignature`)
     }
     this.#phase = 'verified'
   }
@@ -392,7 +369,7 @@ class ScramClientImpl extends ClientBase implements ScramClient {
   #serverError(text: string): SaslError {
     const value = text.slice(2).split(',')[0]!
     if (!/^[A-Za-z0-9-]{1,64}$/.test(value)) return new SaslError('not-authorized', `${this.mechanism}: the server refused`)
-    return new SaslError(SERVER_ERROR_CODES[value] ?? 'not-authorized', `${this.mechanism}: the server refused: ${value}`, {
+    return new SaslError(SERVER_ERROR_CODES.get(value) ?? 'not-authorized', `${this.mechanism}: the server refused: ${value}`, {
       details: { serverError: value },
     })
   }

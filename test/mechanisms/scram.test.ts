@@ -377,6 +377,9 @@ describe('SCRAM client negative cases (server-final-message)', () => {
     ['e=no-resources', () => 'e=no-resources', 'temporary-auth-failure', { serverError: 'no-resources' }],
     ['e=invalid-encoding', () => 'e=invalid-encoding', 'incorrect-encoding', { serverError: 'invalid-encoding' }],
     ['e=something-new', () => 'e=something-new', 'not-authorized', { serverError: 'something-new' }],
+    ['e=extensions-not-supported', () => 'e=extensions-not-supported', 'malformed-request', { serverError: 'extensions-not-supported' }],
+    // RFC 5802 §7: a value-ext the client does not know; it names a property of every object.
+    ['e=constructor', () => 'e=constructor', 'not-authorized', { serverError: 'constructor' }],
   ]
   for (const [name, make, code, details] of cases) {
     it(`${name} as a challenge → ${code}`, async () => {
@@ -617,7 +620,7 @@ describe('SCRAM misuse', () => {
     await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', minIterations: 10, maxIterations: 5 }), 'malformed-request')
     await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', channelBinding: { type: 'tls-foo' as 'tls-unique', data: new Uint8Array(1) } }), 'malformed-request')
     await rejectsWithCode(() => scramSha256Plus.client({ username: 'u', password: 'p', channelBinding: { type: 'tls-unique', data: new Uint8Array(0) } }), 'malformed-request')
-    await rejectsWithCode(scramSha256.client({ username: 'u', password: 'p', nonce: 'a,b' }).start(), 'malformed-request')
+    await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', nonce: 'a,b' }), 'malformed-request')
     await rejectsWithCode(scramSha256.client({ username: 'u\u0007', password: 'p' }).start(), 'malformed-request')
     await rejectsWithCode(scramSha256.client({ username: 'u', password: 'p\u0221' }).start(), 'malformed-request') // unassigned in a stored string
   })

@@ -45,6 +45,28 @@ for (const [name, load] of builds) {
       const { sealed, signature } = client.session!.wrap(new Uint8Array([1, 2, 3]))
       expect([...server.session!.unwrap(sealed, signature)]).toEqual([1, 2, 3])
     })
+    it('without Web Crypto, SCRAM derives its keys on noble: the PBKDF2 fallback chunk loads', async () => {
+      const s = await load()
+      const real = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!
+      const random = globalThis.crypto.getRandomValues.bind(globalThis.crypto)
+      // An insecure browser context: getRandomValues, no subtle.
+      Object.defineProperty(globalThis, 'crypto', { configurable: true, value: { getRandomValues: random } })
+      try {
+        const credentials = (user: string) => (user === 'user' ? { password: 'pencil' } : undefined)
+        const client = s.scramSha256.client({ username: 'user', password: 'pencil' })
+        expect(await loop(client, s.scramSha256.server({ credentials }))).toBe('success')
+        const keys = client.keys!
+        // RFC 5802 §3: the same SaltedPassword as Web Crypto's PBKDF2 computes.
+        Object.defineProperty(globalThis, 'crypto', real)
+        const webCrypto = s.scramSha256.client({ username: 'user', password: 'pencil' })
+        expect(await loop(webCrypto, s.scramSha256.server({ credentials }))).toBe('success')
+        expect(keys.iterations).toBe(webCrypto.keys!.iterations)
+        expect(keys.salt).toEqual(webCrypto.keys!.salt)
+        expect(keys.saltedPassword).toEqual(webCrypto.keys!.saltedPassword)
+      } finally {
+        Object.defineProperty(globalThis, 'crypto', real)
+      }
+    })
     it('a failure from lazily loaded code is the same SaslError class', async () => {
       const s = await load()
       const step = await s.plain.server({ credentials: () => undefined }).next(new Uint8Array([1]))
