@@ -60,13 +60,22 @@ export function hmacMd5States(key: Uint8Array): [inner: number[], outer: number[
   return states
 }
 
-/** HMAC-MD5 (RFC 2104) of the concatenation of `parts` under `key` (16 bytes). */
-export function hmacMd5(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
-  _work.hmac++
+/**
+ * HMAC-MD5 (RFC 2104) under `key`, for one or more messages: RFC 2104 §4, the pads' states
+ * are computed once, and each MAC (of the concatenation of its `parts`, 16 bytes) starts from
+ * them. NTLMv2's NTProofStr and SessionBaseKey share their key (MS-NLMP §3.3.2).
+ */
+export function hmacMd5Keyed(key: Uint8Array): (...parts: Uint8Array[]) => Uint8Array {
   const [inner, outer] = hmacMd5States(key)
-  // The pads are one block each: both hashes resume after 64 bytes.
-  return digestLE(md5Compress, [digestLE(md5Compress, parts, inner, 64)], outer, 64)
+  return (...parts) => {
+    _work.hmac++
+    // The pads are one block each: both hashes resume after 64 bytes.
+    return digestLE(md5Compress, [digestLE(md5Compress, parts, inner.slice(), 64)], outer.slice(), 64)
+  }
 }
+
+/** HMAC-MD5 (RFC 2104) of the concatenation of `parts` under `key` (16 bytes). */
+export const hmacMd5 = (key: Uint8Array, ...parts: Uint8Array[]): Uint8Array => hmacMd5Keyed(key)(...parts)
 
 /**
  * RFC 2831 §2.1.2.1: a username, realm or passwd whose characters all lie in ISO 8859-1 is
@@ -86,3 +95,4 @@ const COLON = /* @__PURE__ */ utf8Encode(':')
 export function digestMd5Secret(username: string, realm: string, password: string): Uint8Array {
   return md5(digestHashForm(username), COLON, digestHashForm(realm), COLON, digestHashForm(password))
 }
+
