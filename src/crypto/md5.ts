@@ -49,8 +49,7 @@ export function md5(...parts: Uint8Array[]): Uint8Array {
 export function hmacMd5States(key: Uint8Array): [inner: number[], outer: number[]] {
   const hashedKey = key.length > 64 ? digestLE(md5Compress, [key]) : key
   const after = (pad: number): number[] => {
-    block.fill(pad)
-    hashedKey.forEach((byte, i) => (block[i] = byte ^ pad))
+    for (let i = 0; i < 64; i++) block[i] = (hashedKey[i] ?? 0) ^ pad
     const state = initialState()
     md5Compress(state, blockView, 0)
     return state
