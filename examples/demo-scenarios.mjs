@@ -19,12 +19,13 @@ const kdc = memoryKerberos()
 const accessToken = 'ya29.demo-access-token-3f9a1c'
 const validateToken = ({ token }) => (token === accessToken ? { authcid: 'tim@example.com', claims: { scope: 'mail' } } : { error: { status: 'invalid_token', scope: 'mail' } })
 
-// Each scenario: the mechanism, both sides' options, and the secrets to redact from the output.
+// Each scenario: the mechanism, both sides' options, the secrets to redact from the output, and
+// whether the client presents tim's TLS client certificate (clientCertificate).
 export const scenarios = [
   { mechanism: plain, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
   { mechanism: login, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials }, secrets: ['tanstaaftanstaaf'] },
   { mechanism: anonymous, client: { trace: 'sirhc' }, server: {}, secrets: [] },
-  { mechanism: external, client: {}, server: { identity: 'CN=tim,O=Example' }, secrets: [], note: 'identity from a TLS client certificate' },
+  { mechanism: external, client: {}, server: {}, clientCertificate: true, secrets: [], note: 'identity from the TLS client certificate CN=tim' },
   { mechanism: cramMd5, client: { username: 'tim', password: 'tanstaaftanstaaf' }, server: { credentials, hostname: 'mail.example.org' }, secrets: ['tanstaaftanstaaf'] },
   {
     mechanism: digestMd5,

@@ -11,12 +11,15 @@ import { scenarios } from './demo-scenarios.mjs'
 const fixture = (name) => readFileSync(new URL(`../test/node/fixtures/${name}`, import.meta.url), 'utf8')
 const cert = fixture('localhost-cert.pem')
 const key = fixture('localhost-key.pem')
+// tim's client certificate (self-signed, so also the CA the sandbox trusts): EXTERNAL runs on it.
+const clientCert = fixture('tim-client-cert.pem')
+const clientKey = fixture('tim-client-key.pem')
 
 // Each scenario's server options go to its mechanism only (the sandbox's per-mechanism options,
 // merged over the sandbox's own): a scenario brings its own users, not the sandbox's.
 const mechanismOptions = {}
 for (const scenario of scenarios) mechanismOptions[scenario.mechanism.name] ??= { credentials: undefined, ...scenario.server }
-const server = await serve({ smtp: 0, imap: 0, pop3: 0, tls: { cert, key }, hostname: 'localhost', mechanismOptions })
+const server = await serve({ smtp: 0, imap: 0, pop3: 0, tls: { cert, key, clientCa: clientCert }, hostname: 'localhost', mechanismOptions })
 const port = Object.fromEntries(server.listeners.map((l) => [l.protocol, l.port]))
 
 const last = scenarios.at(-1)
@@ -37,7 +40,7 @@ for (const { scenario, protocol } of runs) {
     mechanism: name,
     clientOptions: scenario.client,
     secrets: scenario.secrets,
-    tls: { ca: [cert] },
+    tls: { ca: [cert], ...(scenario.clientCertificate ? { cert: clientCert, key: clientKey } : {}) },
     timeoutMs: 10000,
     onEntry: (entry) => renderEntry(entry).forEach((line) => console.log(line)),
   })

@@ -302,8 +302,11 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     }
     return base
   }
-  // Offered: every mechanism whose server accepts these options (GSSAPI needs a provider).
-  const offered: Descriptor[] = MECHANISMS.filter((m) => constructs(() => m.server({ ...shared('smtp'), ...overrides[m.name], channel: { secure: true } })))
+  // Offered: every mechanism whose server accepts these options (GSSAPI needs a provider), and
+  // EXTERNAL only when clients are asked for a certificate: without one it can never succeed.
+  const offered: Descriptor[] = MECHANISMS.filter(
+    (m) => (m.name !== 'EXTERNAL' || requestCert) && constructs(() => m.server({ ...shared('smtp'), ...overrides[m.name], channel: { secure: true } })),
+  )
 
   const profileOptions = (connection: ServerConnection) => {
     const identity = connection.externalIdentity()

@@ -310,6 +310,17 @@ describe.concurrent('error paths: exit code and one line', () => {
     expect(run.stdout).toMatch(/NOT verified: DEPTH_ZERO_SELF_SIGNED_CERT/)
   })
 
+  it('serve offers EXTERNAL only when it asks clients for a certificate (--client-ca)', async () => {
+    expect(sandbox.mechanisms).toContain('EXTERNAL')
+    const noClientCa = await serve({ smtp: 0, tls: { cert: read(certs.cert), key: read(certs.key) } })
+    try {
+      expect(noClientCa.mechanisms).not.toContain('EXTERNAL')
+      expect(noClientCa.mechanisms).toContain('PLAIN')
+    } finally {
+      await noClientCa.close()
+    }
+  })
+
   it('TLS: an expired certificate: exit 4', async () => {
     const expired = await serve({ smtp: 0, tls: { cert: read(certs.expiredCert), key: read(certs.expiredKey) } })
     try {
