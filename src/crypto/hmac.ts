@@ -1,17 +1,30 @@
 /**
- * HMAC (RFC 2104) over any of `@noble/hashes`' hash functions; HMAC-MD5, over saslkit's own
- * MD5, is in md5.ts. Written here, not taken from noble: its `hmac` is a streaming class with
- * its own checks (1.3 KB minified) where saslkit only ever MACs a few short messages, and the
- * construction is a few lines. RFC 4231 vectors (the SCRAM and OAuth 1.0a vectors) pin it down.
+ * HMAC (RFC 2104) over any of `@noble/hashes`' hash functions. Written here, not taken from
+ * noble: its `hmac` is a streaming class with its own checks (1.3 KB minified) where saslkit
+ * only ever MACs a few short messages, and the construction is a few lines. RFC 2202 and
+ * RFC 4231 vectors (the SCRAM and OAuth 1.0a vectors) pin it down; HMAC-MD5 is md5.ts's own.
  */
 import type { CHash } from '@noble/hashes/utils.js'
+
+/** What HMAC feeds its pads and text through: noble's hash objects. */
+export interface HashStream {
+  update(data: Uint8Array): HashStream
+  digest(): Uint8Array
+}
+
+/** A hash function with its block length and a streaming form (noble's). */
+export interface BlockHash {
+  (data: Uint8Array): Uint8Array
+  readonly blockLen: number
+  create(): HashStream
+}
 
 /**
  * RFC 2104 §2: H(K XOR opad, H(K XOR ipad, text)), the key zero-padded to the block (hashed
  * first when longer), `text` the concatenation of `parts`. Pads and parts stream through the
  * hash: no concatenated copies (a typed array over 64 bytes is a costly allocation on V8).
  */
-export function hmac(hash: CHash, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
+export function hmac(hash: BlockHash, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   const block = new Uint8Array(hash.blockLen)
   block.set(key.length > block.length ? hash(key) : key)
   xorInto(block, 0x36)
