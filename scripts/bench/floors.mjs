@@ -15,7 +15,7 @@ const rc4 = (key, data) => createCipheriv('rc4', key, null).update(data)
 
 /**
  * The hash functions the floors compute with: node:crypto's by default. Rows swap in saslkit's
- * own primitives (@noble/hashes, its MD4 and RC4) to get "the same computation by hand on
+ * own primitives (@noble/hashes' SHAs, its MD5, HMAC-MD5, MD4 and RC4) to get "the same computation by hand on
  * saslkit's primitives": the ceiling saslkit's code could reach, which splits a gap into what
  * the primitives cost and what saslkit's code around them costs. Results are Buffers.
  */

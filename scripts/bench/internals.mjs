@@ -48,7 +48,7 @@ let loaded
 
 /**
  * saslkit's primitives in the floors' shape (see NODE_PRIMITIVES in floors.mjs): its HMAC
- * (src/crypto/hmac.ts) over @noble/hashes' SHAs and over its own MD5, its own MD4 and RC4.
+ * (src/crypto/hmac.ts) over @noble/hashes' SHAs, its own HMAC-MD5 and MD5 (src/crypto/md5.ts), MD4 and RC4.
  * Inputs may be strings (UTF-8); outputs are Buffers over the same bytes.
  */
 export async function saslkitPrimitives() {

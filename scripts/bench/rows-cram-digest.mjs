@@ -1,5 +1,5 @@
-// CRAM-MD5 (RFC 2195) and DIGEST-MD5 (RFC 2831, qop=auth): saslkit's MD5 is noble's, node's
-// is OpenSSL's. CRAM-MD5's server verifies from Dovecot's stored HMAC-MD5 context (two MD5
+// CRAM-MD5 (RFC 2195) and DIGEST-MD5 (RFC 2831, qop=auth): saslkit's MD5 is its own
+// (src/crypto/md5.ts), node's is OpenSSL's. CRAM-MD5's server verifies from Dovecot's stored HMAC-MD5 context (two MD5
 // compressions saved) — node cannot resume an HMAC, so its floor is the full HMAC from the
 // password, which is what the issue's goal compares against.
 import { expectChallenge, expectSuccess, has, runExchange, saslkit, td, te } from './common.mjs'

@@ -1,5 +1,5 @@
-// NTLMv2 (MS-NLMP) with a MIC and key exchange. saslkit's MD4, RC4 and HMAC-MD5 are pure
-// JavaScript (noble's MD5, its own MD4/RC4); the floor uses OpenSSL's through node:crypto
+// NTLMv2 (MS-NLMP) with a MIC and key exchange. saslkit's MD4, MD5, HMAC-MD5 and RC4 are its
+// own pure JavaScript (src/crypto); the floor uses OpenSSL's through node:crypto
 // (MD4 and RC4 need --openssl-legacy-provider, which `npm run bench` passes).
 import { expectChallenge, expectSuccess, has, runExchange, saslkit } from './common.mjs'
 import { NtlmServerFloor, ntHashFloor, ntlmAuthenticateFloor, ntlmNegotiateFloor } from './floors.mjs'

@@ -76,7 +76,7 @@ export async function check() {
 }
 
 /** The floor's code with saslkit's primitives swapped in (see NODE_PRIMITIVES in floors.mjs). */
-export const BY_HAND = "floor's code on saslkit's primitives (noble)"
+export const BY_HAND = "floor's code on saslkit's primitives"
 const pgName = `pg ${versionOf('pg')} (pg/lib/crypto/sasl)`
 const saslScramName = `sasl-scram-sha-1 ${versionOf('sasl-scram-sha-1')} + saslmechanisms`
 const xmppName = `@xmpp/sasl-scram-sha-1 ${versionOf('@xmpp/sasl-scram-sha-1')}`

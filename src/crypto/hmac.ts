@@ -2,15 +2,15 @@
  * HMAC (RFC 2104) over any of `@noble/hashes`' hash functions. Written here, not taken from
  * noble: its `hmac` is a streaming class with its own checks (1.3 KB minified) where saslkit
  * only ever MACs a few short messages, and the construction is a few lines. RFC 2202 and
- * RFC 4231 vectors (test/md5.test.ts, the SCRAM and OAuth 1.0a vectors) pin it down.
+ * RFC 4231 vectors (the SCRAM and OAuth 1.0a vectors) pin it down; HMAC-MD5 is md5.ts's own.
  */
-/** What HMAC feeds its pads and text through: noble's hash objects, or saslkit's MD5 stream. */
+/** What HMAC feeds its pads and text through: noble's hash objects. */
 export interface HashStream {
   update(data: Uint8Array): HashStream
   digest(): Uint8Array
 }
 
-/** A hash by its block length and streaming form: noble's SHA classes (scram-keys.ts), or saslkit's MD5. */
+/** A hash by its block length and streaming form: noble's SHA classes (scram-keys.ts). */
 export interface BlockHash {
   readonly blockLen: number
   create(): HashStream

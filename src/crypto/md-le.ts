@@ -15,8 +15,8 @@ export const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n)
  * The block being filled. Hashing is synchronous and never re-entered, so one block serves
  * every digest; it is wiped after each (it held the message's last bytes, a password's say).
  */
-const block = /* @__PURE__ */ new Uint8Array(64)
-const blockView = /* @__PURE__ */ new DataView(block.buffer)
+export const block = /* @__PURE__ */ new Uint8Array(64)
+export const blockView = /* @__PURE__ */ new DataView(block.buffer)
 
 /**
  * Hashes the concatenation of `parts` (read in place, never copied together) from `state`
@@ -60,14 +60,12 @@ export function digestLE(compress: Compress, parts: readonly Uint8Array[], state
 
 /** Adds a block's result to the state (RFC 1320/1321 §3.4: A = A + AA, …). */
 export function addState(state: number[], ...words: number[]): void {
-  words.forEach((word, i) => (state[i] = (state[i]! + word) | 0))
+  for (let i = 0; i < 4; i++) state[i] = (state[i]! + words[i]!) | 0
 }
 
 /** Words as little-endian bytes. */
 export function wordsLE(words: readonly number[]): Uint8Array {
   const out = new Uint8Array(4 * words.length)
-  words.forEach((word, i) => {
-    for (let k = 0; k < 4; k++) out[4 * i + k] = word >>> (8 * k)
-  })
+  for (let i = 0; i < out.length; i++) out[i] = words[i >> 2]! >>> (8 * (i & 3))
   return out
 }

@@ -14,10 +14,11 @@ const SHIFTS = [3, 7, 11, 19, 3, 5, 9, 13, 3, 9, 11, 15]
 
 /** RFC 1320 §3.4: three rounds of sixteen operations. */
 function compress(state: number[], view: DataView, offset: number): void {
-  let a = state[0]!
-  let b = state[1]!
-  let c = state[2]!
-  let d = state[3]!
+  // `| 0`: the words enter as int32, or V8 keeps a, b, c, d as the doubles the state array holds.
+  let a = state[0]! | 0
+  let b = state[1]! | 0
+  let c = state[2]! | 0
+  let d = state[3]! | 0
   for (let i = 0; i < 48; i++) {
     const round = i >> 4
     const f = round === 0 ? (b & c) | (~b & d) : round === 1 ? ((b & c) | (b & d) | (c & d)) + 0x5a827999 : (b ^ c ^ d) + 0x6ed9eba1

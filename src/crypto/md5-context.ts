@@ -5,13 +5,11 @@
  */
 import { SaslError } from '../core/errors.js'
 import { _work } from '../core/work.js'
-import { digestLE, initialState, wordsLE } from './md-le.js'
-import { md5Compress } from './md5.js'
+import { digestLE, wordsLE } from './md-le.js'
+import { hmacMd5States, md5Compress } from './md5.js'
 
 /** Length of an HMAC-MD5 context: outer then inner MD5 state, four little-endian words each. */
 export const HMAC_MD5_CONTEXT_BYTES = 32
-
-const BLOCK_BYTES = 64
 
 /**
  * The HMAC-MD5 context of `key`, in the byte layout of Dovecot's `{CRAM-MD5}` password scheme
@@ -20,19 +18,7 @@ const BLOCK_BYTES = 64
  */
 export function hmacMd5Context(key: Uint8Array): Uint8Array {
   _work.digest++
-  // RFC 2104 §2: the MD5 state after the one block K XOR pad (the key hashed first when longer than a block).
-  const block = new Uint8Array(BLOCK_BYTES)
-  block.set(key.length > BLOCK_BYTES ? digestLE(md5Compress, [key]) : key)
-  const view = new DataView(block.buffer)
-  const stateAfter = (pad: number): number[] => {
-    for (let i = 0; i < BLOCK_BYTES; i++) block[i]! ^= pad
-    const state = initialState()
-    md5Compress(state, view, 0)
-    return state
-  }
-  const outer = stateAfter(0x5c)
-  const inner = stateAfter(0x5c ^ 0x36)
-  block.fill(0)
+  const [inner, outer] = hmacMd5States(key)
   return wordsLE([...outer, ...inner])
 }
 
@@ -42,6 +28,6 @@ export function hmacMd5FromContext(context: Uint8Array, data: Uint8Array): Uint8
   if (context.length !== HMAC_MD5_CONTEXT_BYTES) throw new SaslError('malformed-request', 'HMAC-MD5 context must be 32 bytes')
   const view = new DataView(context.buffer, context.byteOffset, context.byteLength)
   const state = (first: number): number[] => [0, 1, 2, 3].map((i) => view.getUint32(4 * (first + i), true))
-  const inner = digestLE(md5Compress, [data], state(4), BLOCK_BYTES)
-  return digestLE(md5Compress, [inner], state(0), BLOCK_BYTES)
+  const inner = digestLE(md5Compress, [data], state(4), 64)
+  return digestLE(md5Compress, [inner], state(0), 64)
 }

@@ -8,7 +8,7 @@
 import { SaslError } from '../../core/errors.js'
 import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../../core/server.js'
 import type { ChannelBinding, StoredCredentials } from '../../core/types.js'
-import { md5 } from '../../crypto/md5.js'
+import { hmacMd5Keyed, md5 } from '../../crypto/md5.js'
 import { constantTimeEqual } from '../../codec/equal.js'
 import { randomBytes } from '../../crypto/random.js'
 import {
@@ -17,7 +17,6 @@ import {
   channelBindingsHash,
   computeMic,
   ntHash,
-  ntlmv2Response,
   ntowfv2,
   rc4k,
 } from './crypto.js'
@@ -228,10 +227,13 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
     const blob = auth.ntChallengeResponse.subarray(16)
     if (blob[0] !== 1 || blob[1] !== 1) throw new SaslError('malformed-request', 'NTLM: unknown NTLMv2 response version')
     const { pairs } = decodeAvPairs(blob.subarray(BLOB_AV_PAIRS), 'NTLMv2 blob')
-    const responseKey = ntowfv2(secret, auth.userName, auth.domain)
-    const { ntProofStr, sessionBaseKey } = ntlmv2Response(responseKey, this.#serverChallenge!, blob)
+    // MS-NLMP §3.3.2: NTProofStr = HMAC_MD5(ResponseKeyNT, ServerChallenge || temp), then
+    // SessionBaseKey = HMAC_MD5(ResponseKeyNT, NTProofStr), both from one keyed state (the
+    // server needs neither the concatenated NT response nor a SessionBaseKey for a wrong proof).
+    const mac = hmacMd5Keyed(ntowfv2(secret, auth.userName, auth.domain))
+    const ntProofStr = mac(this.#serverChallenge!, blob)
     if (!constantTimeEqual(ntProofStr, auth.ntChallengeResponse.subarray(0, 16))) return { ok: false, reason: 'wrong-password' }
-    return { ok: true, kind: 'NTLMv2', keyExchangeKey: sessionBaseKey, pairs, time: fileTimeToMs(blob.subarray(BLOB_TIME, BLOB_TIME + 8)) }
+    return { ok: true, kind: 'NTLMv2', keyExchangeKey: mac(ntProofStr), pairs, time: fileTimeToMs(blob.subarray(BLOB_TIME, BLOB_TIME + 8)) }
   }
 
   /** MS-NLMP §3.3.1: NTLMv1 (DESL of the server challenge, or with ESS of MD5(challenges)), or LM. */
