@@ -2,7 +2,7 @@
  * NTLM's cryptography (MS-NLMP §3.3, §3.4, §6): the one-way functions, NTLMv1/NTLMv2
  * responses, key exchange, the MIC and channel-binding hashes (session security: session.ts).
  */
-import { hmacMd5, md5 } from '../../crypto/md5.js'
+import { hmacMd5, hmacMd5Keyed, md5 } from '../../crypto/md5.js'
 import { SaslError } from '../../core/errors.js'
 import { _work } from '../../core/work.js'
 import type { ChannelBinding } from '../../core/types.js'
@@ -64,8 +64,10 @@ export const BLOB_AV_PAIRS = 28
  * SessionBaseKey = HMAC_MD5(ResponseKeyNT, NTProofStr).
  */
 export function ntlmv2Response(responseKey: Uint8Array, serverChallenge: Uint8Array, blob: Uint8Array) {
-  const ntProofStr = hmacMd5(responseKey, serverChallenge, blob)
-  return { ntProofStr, ntChallengeResponse: concatBytes(ntProofStr, blob), sessionBaseKey: hmacMd5(responseKey, ntProofStr) }
+  // Both MACs are under ResponseKeyNT: its pad states are computed once.
+  const mac = hmacMd5Keyed(responseKey)
+  const ntProofStr = mac(serverChallenge, blob)
+  return { ntProofStr, ntChallengeResponse: concatBytes(ntProofStr, blob), sessionBaseKey: mac(ntProofStr) }
 }
 
 /** MS-NLMP §3.3.2 LMv2: HMAC_MD5(ResponseKeyLM, ServerChallenge || ClientChallenge) || ClientChallenge. */
