@@ -245,7 +245,9 @@ class ProfileClient implements ClientExchange {
     if (typeof line !== 'string') throw misuse('receive() takes a string')
     this.#phase = 'busy'
     try {
-      const action = await this.#handle(line)
+      // Only a mechanism step is awaited: a continuation line or a failure reply answers at once.
+      let action = this.#handle(line)
+      if (action instanceof Promise) action = await action
       this.#phase = action.done === true ? 'done' : 'ready'
       return action
     } catch (error) {
@@ -260,7 +262,7 @@ class ProfileClient implements ClientExchange {
     return this.#wire.cancelLine
   }
 
-  async #handle(line: string): Promise<ClientAction> {
+  #handle(line: string): Promise<ClientAction> | ClientAction {
     if (line.length > MAX_SERVER_LINE) throw new SaslError('malformed-request', `server line longer than ${MAX_SERVER_LINE} characters`)
     if (!this.#wire.multiline && /[\r\n]/.test(line)) throw new SaslError('malformed-request', 'a line must not contain CR or LF')
     const event = this.#wire.parse(line, this.#failure !== undefined)
@@ -273,8 +275,7 @@ class ProfileClient implements ClientExchange {
         if (this.#failure !== undefined) throw this.#failure
         if (this.#held !== undefined) throw new SaslError('malformed-request', 'success before the initial response was sent')
         // API.md §3: XMPP carries the final data with success; elsewhere it came as a challenge.
-        await this.#sasl.finish(event.data)
-        return { done: true }
+        return Promise.resolve(this.#sasl.finish(event.data)).then(() => ({ done: true }))
       case 'failure':
         // API.md §5: after a local failure we sent '*'; the server's answer brings that error.
         if (this.#failure !== undefined) throw this.#failure
@@ -282,7 +283,7 @@ class ProfileClient implements ClientExchange {
     }
   }
 
-  async #challenge(text: string): Promise<ClientAction> {
+  #challenge(text: string): Promise<ClientAction> | ClientAction {
     if (this.#failure !== undefined) throw this.#failure
     const first = this.#challenges++ === 0
     let data: Uint8Array
@@ -302,13 +303,17 @@ class ProfileClient implements ClientExchange {
       this.#held = undefined
       return { send: this.#wire.response(held) }
     }
-    let response: Uint8Array
+    let pending: Promise<Uint8Array>
     try {
-      response = await this.#sasl.next(data)
+      // A foreign SaslClient may throw at once or answer a plain value.
+      pending = Promise.resolve(this.#sasl.next(data))
     } catch (error) {
-      return this.#fail(asSaslError(error, 'temporary-auth-failure', 'the client mechanism failed'))
+      pending = Promise.reject(error)
     }
-    return { send: this.#wire.response(response) }
+    return pending.then(
+      (response) => ({ send: this.#wire.response(response) }),
+      (error: unknown) => this.#fail(asSaslError(error, 'temporary-auth-failure', 'the client mechanism failed')),
+    )
   }
 
   #fail(error: SaslError): ClientAction {
@@ -388,7 +393,7 @@ export interface ProfileServerConfig {
 
 /** What the server driver exposes to the profile object that holds it. */
 export interface ProfileServerEngine {
-  handle(line: string): Promise<ServerResult>
+  handle(line: string): Promise<ServerResult> | ServerResult
   readonly identity: Identity | undefined
   readonly securityLayer: SecurityLayer | undefined
 }
@@ -437,11 +442,16 @@ export class ProfileServer implements ServerExchange {
     if (typeof line !== 'string') throw misuse('receive() takes a string')
     this.#busy = true
     try {
-      this.#engine ??= Promise.all([(driver ??= import('./server.js')), this.#loadWire()]).then(([{ ServerEngine }, wire]) => new ServerEngine(wire, this.#config))
-      this.#loaded = await this.#engine.catch((error: unknown) => {
-        throw asSaslError(error, 'temporary-auth-failure', 'the server profile did not load')
-      })
-      return await this.#loaded.handle(line)
+      // The driver loads once per connection; after that a line goes straight to it, awaited
+      // only when it runs a mechanism step.
+      if (this.#loaded === undefined) {
+        this.#engine ??= Promise.all([(driver ??= import('./server.js')), this.#loadWire()]).then(([{ ServerEngine }, wire]) => new ServerEngine(wire, this.#config))
+        this.#loaded = await this.#engine.catch((error: unknown) => {
+          throw asSaslError(error, 'temporary-auth-failure', 'the server profile did not load')
+        })
+      }
+      const result = this.#loaded.handle(line)
+      return result instanceof Promise ? await result : result
     } finally {
       this.#busy = false
     }

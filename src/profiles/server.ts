@@ -75,14 +75,12 @@ export class ServerEngine implements ProfileServerEngine {
   }
 
   /** One line; the profile object has checked it is a string and that no other runs. */
-  handle(line: string): Promise<ServerResult> {
-    return this.#handle(line)
-  }
-
-  async #handle(line: string): Promise<ServerResult> {
+  // Synchronous but for the mechanism step: a refusal or the final 235 answers at once.
+  handle(line: string): Promise<ServerResult> | ServerResult {
     const tag = this.#phase === 'exchange' || this.#phase === 'final' ? this.#tag : this.#wire.tagOf?.(line)
-    // RFC 4954 §4: an over-long line ends the exchange with 500 5.5.6.
-    if (line.length > this.#maxLineLength || utf8Length(line) > this.#maxLineLength) return this.#refuse('line-too-long', tag)
+    // RFC 4954 §4: an over-long line ends the exchange with 500 5.5.6. A UTF-16 code unit is
+    // at most 3 octets, so only a line longer than a third of the limit needs counting.
+    if (line.length > this.#maxLineLength || (line.length * 3 > this.#maxLineLength && utf8Length(line) > this.#maxLineLength)) return this.#refuse('line-too-long', tag)
     if (!this.#wire.multiline && /[\r\n]/.test(line)) return this.#refuse('syntax', tag)
     switch (this.#phase) {
       case 'idle':
@@ -95,7 +93,7 @@ export class ServerEngine implements ProfileServerEngine {
     }
   }
 
-  async #command(line: string): Promise<ServerResult> {
+  #command(line: string): Promise<ServerResult> | ServerResult {
     const command = this.#wire.command(line)
     if (command.type === 'refuse') return this.#refuse(command.refusal, command.tag)
     const tag = command.tag
@@ -125,7 +123,7 @@ export class ServerEngine implements ProfileServerEngine {
     return this.#step(initial)
   }
 
-  async #response(line: string): Promise<ServerResult> {
+  #response(line: string): Promise<ServerResult> | ServerResult {
     const response = this.#wire.response(line)
     if (response.type === 'cancel') return this.#refuse('aborted', this.#tag)
     if (response.type === 'refuse') return this.#refuse(response.refusal, this.#tag)
@@ -148,13 +146,21 @@ export class ServerEngine implements ProfileServerEngine {
     return this.#succeed(this.#pending!, undefined)
   }
 
-  async #step(data: Uint8Array | undefined): Promise<ServerResult> {
-    let step: ServerStep
+  #step(data: Uint8Array | undefined): Promise<ServerResult> {
+    let pending: Promise<ServerStep>
     try {
-      step = await this.#sasl!.next(data)
+      // A foreign SaslServer may throw at once or answer a plain value.
+      pending = Promise.resolve(this.#sasl!.next(data))
     } catch (error) {
-      step = { type: 'failure', error: asSaslError(error, 'temporary-auth-failure', 'server step failed') }
+      pending = Promise.reject(error)
     }
+    return pending.then(
+      (step) => this.#answer(step),
+      (error: unknown) => this.#answer({ type: 'failure', error: asSaslError(error, 'temporary-auth-failure', 'server step failed') }),
+    )
+  }
+
+  #answer(step: ServerStep): ServerResult {
     switch (step.type) {
       case 'challenge':
         this.#phase = 'exchange'
