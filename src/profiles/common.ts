@@ -245,9 +245,7 @@ class ProfileClient implements ClientExchange {
     if (typeof line !== 'string') throw misuse('receive() takes a string')
     this.#phase = 'busy'
     try {
-      // Only a mechanism step is awaited: a continuation line or a failure reply answers at once.
-      let action = this.#handle(line)
-      if (action instanceof Promise) action = await action
+      const action = await this.#handle(line)
       this.#phase = action.done === true ? 'done' : 'ready'
       return action
     } catch (error) {
@@ -262,7 +260,7 @@ class ProfileClient implements ClientExchange {
     return this.#wire.cancelLine
   }
 
-  #handle(line: string): Promise<ClientAction> | ClientAction {
+  async #handle(line: string): Promise<ClientAction> {
     if (line.length > MAX_SERVER_LINE) throw new SaslError('malformed-request', `server line longer than ${MAX_SERVER_LINE} characters`)
     if (!this.#wire.multiline && /[\r\n]/.test(line)) throw new SaslError('malformed-request', 'a line must not contain CR or LF')
     const event = this.#wire.parse(line, this.#failure !== undefined)
@@ -270,12 +268,14 @@ class ProfileClient implements ClientExchange {
       case 'continue':
         return {}
       case 'challenge':
-        return this.#challenge(event.text)
+        // Awaited: an async function that returns a promise unawaited costs two more turns.
+        return await this.#challenge(event.text)
       case 'success':
         if (this.#failure !== undefined) throw this.#failure
         if (this.#held !== undefined) throw new SaslError('malformed-request', 'success before the initial response was sent')
         // API.md §3: XMPP carries the final data with success; elsewhere it came as a challenge.
-        return Promise.resolve(this.#sasl.finish(event.data)).then(() => ({ done: true }))
+        await this.#sasl.finish(event.data)
+        return { done: true }
       case 'failure':
         // API.md §5: after a local failure we sent '*'; the server's answer brings that error.
         if (this.#failure !== undefined) throw this.#failure
@@ -283,7 +283,7 @@ class ProfileClient implements ClientExchange {
     }
   }
 
-  #challenge(text: string): Promise<ClientAction> | ClientAction {
+  async #challenge(text: string): Promise<ClientAction> {
     if (this.#failure !== undefined) throw this.#failure
     const first = this.#challenges++ === 0
     let data: Uint8Array
@@ -303,17 +303,13 @@ class ProfileClient implements ClientExchange {
       this.#held = undefined
       return { send: this.#wire.response(held) }
     }
-    let pending: Promise<Uint8Array>
+    let response: Uint8Array
     try {
-      // A foreign SaslClient may throw at once or answer a plain value.
-      pending = Promise.resolve(this.#sasl.next(data))
+      response = await this.#sasl.next(data)
     } catch (error) {
-      pending = Promise.reject(error)
+      return this.#fail(asSaslError(error, 'temporary-auth-failure', 'the client mechanism failed'))
     }
-    return pending.then(
-      (response) => ({ send: this.#wire.response(response) }),
-      (error: unknown) => this.#fail(asSaslError(error, 'temporary-auth-failure', 'the client mechanism failed')),
-    )
+    return { send: this.#wire.response(response) }
   }
 
   #fail(error: SaslError): ClientAction {
@@ -408,7 +404,6 @@ export class ProfileServer implements ServerExchange {
   readonly #config: ProfileServerConfig
   readonly #loadWire: () => Promise<ServerWire>
   readonly mechanisms: readonly string[]
-  #engine: Promise<ProfileServerEngine> | undefined
   #loaded: ProfileServerEngine | undefined
   #busy = false
 
@@ -442,16 +437,14 @@ export class ProfileServer implements ServerExchange {
     if (typeof line !== 'string') throw misuse('receive() takes a string')
     this.#busy = true
     try {
-      // The driver loads once per connection; after that a line goes straight to it, awaited
-      // only when it runs a mechanism step.
-      if (this.#loaded === undefined) {
-        this.#engine ??= Promise.all([(driver ??= import('./server.js')), this.#loadWire()]).then(([{ ServerEngine }, wire]) => new ServerEngine(wire, this.#config))
-        this.#loaded = await this.#engine.catch((error: unknown) => {
+      // The driver loads on the first line; every later line goes straight to it.
+      // (A failed load is cached where it failed: by `driver` and the profile's wire loader.)
+      this.#loaded ??= await Promise.all([(driver ??= import('./server.js')), this.#loadWire()])
+        .then(([{ ServerEngine }, wire]) => new ServerEngine(wire, this.#config))
+        .catch((error: unknown) => {
           throw asSaslError(error, 'temporary-auth-failure', 'the server profile did not load')
         })
-      }
-      const result = this.#loaded.handle(line)
-      return result instanceof Promise ? await result : result
+      return await this.#loaded.handle(line)
     } finally {
       this.#busy = false
     }

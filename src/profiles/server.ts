@@ -146,21 +146,14 @@ export class ServerEngine implements ProfileServerEngine {
     return this.#succeed(this.#pending!, undefined)
   }
 
-  #step(data: Uint8Array | undefined): Promise<ServerResult> {
-    let pending: Promise<ServerStep>
+  // The one async layer of a line: a SaslServer that throws at once or answers a plain value is handled alike.
+  async #step(data: Uint8Array | undefined): Promise<ServerResult> {
+    let step: ServerStep
     try {
-      // A foreign SaslServer may throw at once or answer a plain value.
-      pending = Promise.resolve(this.#sasl!.next(data))
+      step = await this.#sasl!.next(data)
     } catch (error) {
-      pending = Promise.reject(error)
+      step = { type: 'failure', error: asSaslError(error, 'temporary-auth-failure', 'server step failed') }
     }
-    return pending.then(
-      (step) => this.#answer(step),
-      (error: unknown) => this.#answer({ type: 'failure', error: asSaslError(error, 'temporary-auth-failure', 'server step failed') }),
-    )
-  }
-
-  #answer(step: ServerStep): ServerResult {
     switch (step.type) {
       case 'challenge':
         this.#phase = 'exchange'

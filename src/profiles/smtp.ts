@@ -115,7 +115,7 @@ function smtpClientWire(mechanism: string, options: SmtpClientOptions): ClientWi
       if (options.initialResponse === false || line.length + 2 > COMMAND_LINE_LIMIT) return { line: command, withheld: true }
       return { line, withheld: false }
     },
-    response: (data) => base64Encode(data),
+    response: base64Encode,
     parse(line, cancelled): ServerEvent {
       // RFC 5321 §4.2: Reply-code [ ( "-" / SP ) textstring ]; "-" continues a multi-line reply.
       const m = /^([2-5][0-9][0-9])(?:([ -])(.*))?$/.exec(line)
