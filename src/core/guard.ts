@@ -30,8 +30,8 @@ export abstract class ClientBase implements SaslClient {
   }
 
   /** Default: the mechanism carries no additional data with success. */
-  protected onFinish(additionalData: Uint8Array): Promise<void> | void {
-    if (additionalData.length) throw new SaslError('malformed-request', `${this.mechanism}: unexpected data from the server`)
+  protected onFinish(additionalData: Uint8Array | undefined): Promise<void> | void {
+    if (additionalData?.length) throw new SaslError('malformed-request', `${this.mechanism}: unexpected data from the server`)
   }
 
   start(): Promise<Uint8Array | undefined> {
