@@ -14,9 +14,9 @@ const at = (source: string) => resolve(root, source)
  * and links (about half a millisecond here), far more than for the code. One module for the
  * core also keeps one `SaslError` class for every entry (`instanceof` across subpaths).
  */
-// The same list as src/core/shared.ts, which re-exports them for the build.
+// The same list as src/shared-core.ts, which re-exports them for the build.
 const core = ['src/core/errors.ts', 'src/core/guard.ts', 'src/core/options.ts', 'src/codec/utf8.ts'].map(at)
-const coreEntry = 'src/core/shared.ts'
+const coreEntry = 'src/shared-core.ts'
 const entrySources = new Map(entries.map((e) => [at(e.source), e.name]))
 
 /**

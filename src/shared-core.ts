@@ -4,7 +4,7 @@
  *
  * @internal
  */
-export * from './errors.js'
-export * from './guard.js'
-export * from './options.js'
-export * from '../codec/utf8.js'
+export * from './core/errors.js'
+export * from './core/guard.js'
+export * from './core/options.js'
+export * from './codec/utf8.js'
