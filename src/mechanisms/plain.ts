@@ -8,6 +8,7 @@ import { SaslError } from '../core/errors.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
 import { requirePasswordSource } from '../core/options.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
+import { utf8Encode } from '../codec/utf8.js'
 
 /**
  * PLAIN client options.
@@ -41,36 +42,27 @@ export interface PlainServerOptions extends ServerOptions {
 
 class PlainClient extends ClientBase {
   readonly mechanism = 'PLAIN'
-  /** authzid, authcid and passwd, checked; encoded at start(), so no copy is kept to hand out. */
-  readonly #fields: readonly [string, string, string]
+  /** authzid NUL authcid NUL passwd, checked; encoded at start(), so no copy is kept to hand out. */
+  readonly #message: string
 
   constructor({ username, password, authzid = '', prepare }: PlainClientOptions) {
     super()
     if (typeof username !== 'string' || typeof password !== 'string') {
       throw new SaslError('malformed-request', 'PLAIN: username and password must be strings')
     }
-    const fields = [`${authzid}`, prepare ? prepare(username) : username, prepare ? prepare(password) : password] as const
+    const authcid = prepare ? prepare(username) : username
+    const passwd = prepare ? prepare(password) : password
     // RFC 4616 §2: authcid and passwd are 1*SAFE, and no field may hold a NUL.
-    if (fields.some((field, i) => (i && !field) || field.includes('\0'))) {
+    if (!authcid || !passwd || (authzid + authcid + passwd).includes('\0')) {
       throw new SaslError('malformed-request', 'PLAIN: empty username or password, or a NUL in a field')
     }
-    this.#fields = fields
+    this.#message = `${authzid}\0${authcid}\0${passwd}`
   }
 
   protected onStart(): Uint8Array {
-    // RFC 4616 §2: authzid NUL authcid NUL passwd, in a fresh array the caller may keep. ASCII
-    // fields (the usual case) are copied straight in, NUL bytes already there (the array starts
-    // zeroed): joining them first would build a string V8 must flatten, a copy before it can
-    // be read, and that was most of what a PLAIN client cost. Anything else: TextEncoder.
-    const fields = this.#fields
-    const message = new Uint8Array(fields[0].length + fields[1].length + fields[2].length + 2)
-    let at = 0
-    for (const field of fields) {
-      // An assignment's value is the code unit itself (unmasked), so a non-ASCII one shows.
-      for (let i = 0; i < field.length; i++) if ((message[at++] = field.charCodeAt(i)) > 0x7f) return new TextEncoder().encode(fields.join('\0'))
-      at++
-    }
-    return message
+    // One encode of the joined fields: the same bytes as encoding each (NUL is one byte and
+    // splits no surrogate pair), and a fresh array the caller may keep.
+    return utf8Encode(this.#message)
   }
 }
 
