@@ -96,7 +96,7 @@ export function coldStart({ rounds = 25, scram = true } = {}) {
       goals: { 'an empty module': goal },
       note:
         `Median extra time over importing an empty module: ${overMs.toFixed(2)} ms (range ${Math.min(...extra).toFixed(2)}–${Math.max(...extra).toFixed(2)})` +
-        (entry === undefined ? '; one module file.' : `; ${modulesLoadedBy(entry)} module files (dist entry, its chunks, @noble/hashes files).`),
+        (entry === undefined ? '; one module file, imported by its file URL (no package resolution).' : `; ${modulesLoadedBy(entry)} module files (dist entry, its chunks, @noble/hashes files).`),
     })
   }
   return results

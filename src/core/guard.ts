@@ -26,12 +26,12 @@ export abstract class ClientBase implements SaslClient {
   protected abstract onStart(): Promise<Uint8Array | undefined> | Uint8Array | undefined
   /** Default: the mechanism expects no challenge (its initial response is all it sends). */
   protected onNext(_challenge: Uint8Array): Promise<Uint8Array> | Uint8Array {
-    throw new SaslError('malformed-request', `${this.mechanism}: unexpected challenge`)
+    throw new SaslError('malformed-request', `${this.mechanism}: unexpected data from the server`)
   }
 
   /** Default: the mechanism carries no additional data with success. */
   protected onFinish(additionalData: Uint8Array | undefined): Promise<void> | void {
-    if (additionalData?.length) throw new SaslError('malformed-request', `${this.mechanism}: unexpected additional data`)
+    if (additionalData?.length) throw new SaslError('malformed-request', `${this.mechanism}: unexpected data from the server`)
   }
 
   start(): Promise<Uint8Array | undefined> {

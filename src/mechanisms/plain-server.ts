@@ -19,10 +19,9 @@ export class PlainServer extends ServerBase {
   protected async onNext(response: Uint8Array | undefined): Promise<ServerOutcome> {
     // No initial response: RFC 4422 §5 — send an empty challenge and wait for it.
     if (response === undefined) return { type: 'challenge', challenge: new Uint8Array(0) }
-    const fields = utf8Decode(response).split('\0')
-    if (fields.length !== 3) throw new SaslError('malformed-request', 'PLAIN: expected authzid NUL authcid NUL passwd')
-    const [authzid, rawAuthcid, rawPassword] = fields as [string, string, string]
-    if (rawAuthcid === '' || rawPassword === '') throw new SaslError('malformed-request', 'PLAIN: empty authcid or password')
+    // RFC 4616 §2: [authzid] NUL authcid NUL passwd, authcid and passwd not empty.
+    const [authzid, rawAuthcid, rawPassword, ...rest] = utf8Decode(response).split('\0') as [string, string?, string?, ...string[]]
+    if (!rawAuthcid || !rawPassword || rest.length) throw new SaslError('malformed-request', 'PLAIN: expected authzid NUL authcid NUL passwd')
     checkIdentityLength(authzid, 'authzid')
     checkIdentityLength(rawAuthcid, 'authcid')
     const prepare = this.#options.prepare ?? ((s: string) => s)
