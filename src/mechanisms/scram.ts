@@ -112,7 +112,7 @@ export interface ScramClientOptions extends ClientRandomOptions {
  * ```ts
  * const options: ScramServerOptions = {
  *   credentials: (user) => db.get(user),     // { scram: { 'SHA-256': { salt, iterations, storedKey, serverKey } } }
- *   secret: process.env.SCRAM_SECRET!,
+ *   secret: config.scramSecret,             // the same on every node, kept like the password database
  *   channel: { secure: true, bindings: [channelBinding(socket, 'tls-exporter')] },
  * }
  * ```
@@ -181,7 +181,7 @@ function optionalBytes(value: unknown, length: number | undefined, what: string)
   if (!(value instanceof Uint8Array) || value.length === 0 || (length !== undefined && value.length !== length)) {
     throw malformed(`${what} must be ${length === undefined ? 'non-empty bytes' : `${length} bytes`}`)
   }
-  return new Uint8Array(value) // a copy, also of a Node Buffer (whose slice() is a view)
+  return new Uint8Array(value) // a copy: the caller's array may be a view into memory it reuses
 }
 
 class ScramClientImpl extends ClientBase implements ScramClient {
