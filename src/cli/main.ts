@@ -133,20 +133,35 @@ async function loadProvider(file: string, name: 'initiator' | 'acceptor'): Promi
   return factory as (...args: never[]) => unknown
 }
 
+/** The identity and secrets `probe` and `encode` both take (secrets from a variable or stdin only). */
+const CREDENTIAL_OPTIONS: Options = {
+  user: { type: 'string' },
+  'password-env': { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'token-env': { type: 'string' },
+  authzid: { type: 'string' },
+}
+
+/** Reads {@link CREDENTIAL_OPTIONS}: the password from its variable or stdin, the token from its variable. */
+async function readCredentials(io: Io, values: Record<string, string | boolean | undefined>) {
+  return {
+    user: str(values, 'user'),
+    password: await readPassword(io, values, false),
+    token: envValue(io, str(values, 'token-env'), '--token-env'),
+    authzid: str(values, 'authzid'),
+  }
+}
+
 const CHANNEL_BINDINGS = ['tls-exporter', 'tls-server-end-point', 'tls-unique'] as const
 
 async function probeCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
     args,
     {
-      user: { type: 'string' },
-      'password-env': { type: 'string' },
-      'password-stdin': { type: 'boolean' },
-      'token-env': { type: 'string' },
+      ...CREDENTIAL_OPTIONS,
       'consumer-key': { type: 'string' },
       'consumer-secret-env': { type: 'string' },
       'token-secret-env': { type: 'string' },
-      authzid: { type: 'string' },
       mech: { type: 'string' },
       'no-starttls': { type: 'boolean' },
       ca: { type: 'string', multiple: true },
@@ -174,15 +189,12 @@ async function probeCommand(args: string[], io: Io): Promise<number> {
   const initiator = providerFile === undefined ? undefined : await loadProvider(providerFile, 'initiator')
   const options: ProbeOptions = {
     url: positionals[0]!,
-    user: str(values, 'user'),
-    password: await readPassword(io, values, false),
-    token: envValue(io, str(values, 'token-env'), '--token-env'),
+    ...(await readCredentials(io, values)),
     oauth1: {
       consumerKey: str(values, 'consumer-key'),
       consumerSecret: envValue(io, str(values, 'consumer-secret-env'), '--consumer-secret-env'),
       tokenSecret: envValue(io, str(values, 'token-secret-env'), '--token-secret-env'),
     },
-    authzid: str(values, 'authzid'),
     mechanism: str(values, 'mech'),
     starttls: values['no-starttls'] !== true,
     tls: {
@@ -295,11 +307,7 @@ async function encodeCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
     args,
     {
-      user: { type: 'string' },
-      'password-env': { type: 'string' },
-      'password-stdin': { type: 'boolean' },
-      'token-env': { type: 'string' },
-      authzid: { type: 'string' },
+      ...CREDENTIAL_OPTIONS,
       host: { type: 'string' },
       port: { type: 'string' },
       trace: { type: 'string' },
@@ -308,10 +316,7 @@ async function encodeCommand(args: string[], io: Io): Promise<number> {
   )
   if (values.help === true) return help(io, ENCODE_HELP)
   const lines = await encodeMessages(positionals[0]!, {
-    user: str(values, 'user'),
-    password: await readPassword(io, values, false),
-    token: envValue(io, str(values, 'token-env'), '--token-env'),
-    authzid: str(values, 'authzid'),
+    ...(await readCredentials(io, values)),
     host: str(values, 'host'),
     port: parsePort(str(values, 'port'), '--port'),
     trace: str(values, 'trace'),

@@ -278,6 +278,13 @@ class AuthState {
   }
 }
 
+/** Hands a line of an AUTH exchange (its command or a response) to the protocol profile and sends the reply. */
+async function relayToProfile(connection: ServerConnection, auth: AuthState, profile: { receive(line: string): Promise<ServerResult> }, line: string): Promise<void> {
+  const result = await profile.receive(line)
+  auth.record(result)
+  connection.reply(result.reply)
+}
+
 /**
  * Starts the sandbox. Resolves once every listener is bound; `close()` stops them and ends
  * every open session.
@@ -400,12 +407,7 @@ function smtpSession(connection: ServerConnection, auth: AuthState, hostname: st
   let profile = smtp.server(profileOptions())
   let mail = false
   connection.handler = async (line) => {
-    if (auth.inExchange) {
-      const result = await profile.receive(line)
-      auth.record(result)
-      connection.reply(result.reply)
-      return
-    }
+    if (auth.inExchange) return relayToProfile(connection, auth, profile, line)
     const verb = (/^\S*/.exec(line)?.[0] ?? '').toUpperCase()
     switch (verb) {
       case 'EHLO': {
@@ -419,12 +421,8 @@ function smtpSession(connection: ServerConnection, auth: AuthState, hostname: st
         if (!connection.canStartTls) return connection.reply(connection.tlsActive ? '503 5.5.1 TLS already active' : '454 4.7.0 TLS not available')
         connection.reply('220 2.0.0 Ready to start TLS')
         return 'starttls'
-      case 'AUTH': {
-        const result = await profile.receive(line)
-        auth.record(result)
-        connection.reply(result.reply)
-        return
-      }
+      case 'AUTH':
+        return relayToProfile(connection, auth, profile, line)
       case 'MAIL':
         // RFC 4954 §6: 530 5.7.0 — this sandbox relays nothing for anyone unauthenticated.
         if (profile.identity === undefined) return connection.reply('530 5.7.0 Authentication required')
@@ -459,12 +457,7 @@ function imapSession(connection: ServerConnection, auth: AuthState, _hostname: s
   let profile = imap.server(profileOptions())
   const capabilities = () => ['IMAP4rev1', ...(connection.canStartTls ? ['STARTTLS'] : []), ...profile.advertise()].join(' ')
   connection.handler = async (line) => {
-    if (auth.inExchange) {
-      const result = await profile.receive(line)
-      auth.record(result)
-      connection.reply(result.reply)
-      return
-    }
+    if (auth.inExchange) return relayToProfile(connection, auth, profile, line)
     const m = /^(\S+) (\S+)/.exec(line)
     if (m === null) return connection.reply('* BAD Invalid command')
     const [, tag, command] = m as unknown as [string, string, string]
@@ -476,12 +469,8 @@ function imapSession(connection: ServerConnection, auth: AuthState, _hostname: s
         if (!connection.canStartTls) return connection.reply(`${tag} BAD STARTTLS not available`)
         connection.reply(`${tag} OK Begin TLS negotiation now`)
         return 'starttls'
-      case 'AUTHENTICATE': {
-        const result = await profile.receive(line)
-        auth.record(result)
-        connection.reply(result.reply)
-        return
-      }
+      case 'AUTHENTICATE':
+        return relayToProfile(connection, auth, profile, line)
       case 'LOGIN':
         return connection.reply(`${tag} NO [CANNOT] The AUTH sandbox takes AUTHENTICATE only`)
       case 'NOOP':
@@ -502,12 +491,7 @@ function imapSession(connection: ServerConnection, auth: AuthState, _hostname: s
 function pop3Session(connection: ServerConnection, auth: AuthState, _hostname: string, profileOptions: ProfileOptions): void {
   let profile = pop3.server(profileOptions())
   connection.handler = async (line) => {
-    if (auth.inExchange) {
-      const result = await profile.receive(line)
-      auth.record(result)
-      connection.reply(result.reply)
-      return
-    }
+    if (auth.inExchange) return relayToProfile(connection, auth, profile, line)
     const verb = (/^\S*/.exec(line)?.[0] ?? '').toUpperCase()
     switch (verb) {
       case 'CAPA':
@@ -517,12 +501,8 @@ function pop3Session(connection: ServerConnection, auth: AuthState, _hostname: s
         if (!connection.canStartTls) return connection.reply('-ERR STLS not available')
         connection.reply('+OK Begin TLS negotiation')
         return 'starttls'
-      case 'AUTH': {
-        const result = await profile.receive(line)
-        auth.record(result)
-        connection.reply(result.reply)
-        return
-      }
+      case 'AUTH':
+        return relayToProfile(connection, auth, profile, line)
       case 'USER':
       case 'PASS':
       case 'APOP':
