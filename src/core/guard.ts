@@ -69,8 +69,12 @@ export abstract class ClientBase implements SaslClient {
 
 const EMPTY = /* @__PURE__ */ new Uint8Array()
 
-/** Server modules already imported, by mechanism name: an `import()` costs microseconds even for a loaded module. */
-const serverModules: Record<string, Promise<unknown>> = {}
+/**
+ * Server modules imported or importing, by mechanism name: an `import()` costs microseconds
+ * even for a loaded module. A failed import is forgotten (whatwg/html#10327: browsers no
+ * longer keep a failed module fetch either), so that the next server imports again.
+ */
+const serverModules: Record<string, Promise<unknown> | undefined> = {}
 
 /**
  * A server whose code loads on its first step (`importModule`, a dynamic `import()`), so that
@@ -78,7 +82,8 @@ const serverModules: Record<string, Promise<unknown>> = {}
  * server after the first finds the module loaded. Construction stays synchronous: the
  * descriptor checks and copies the options before it calls this, and `build` makes the real
  * server from that copy. If the code cannot load (a lost connection), `next()` rejects with
- * `temporary-auth-failure`; the profiles answer that as a temporary failure. A mechanism whose
+ * `temporary-auth-failure`, which the profiles answer as a temporary failure, and that
+ * exchange is over; the next server of the mechanism imports the code again. A mechanism whose
  * server has more to show (GSSAPI's `securityLayer`, NTLM's `session`) passes it through.
  */
 export function lazyServer<M>(mechanism: string, importModule: () => Promise<M>, build: (module: M) => SaslServer): SaslServer {
@@ -92,6 +97,9 @@ export function lazyServer<M>(mechanism: string, importModule: () => Promise<M>,
         // loader, its copy of the options and this closure can all go.
         (real) => (standIn.next = real.next.bind(real))(response),
         (error: unknown) => {
+          // Here rather than on the import: the same forgetting for fewer bytes (a build that
+          // threw costs the next server one more import of a loaded module).
+          serverModules[mechanism] = undefined
           throw asSaslError(error, 'temporary-auth-failure', `${mechanism}: server did not load`)
         },
       ),

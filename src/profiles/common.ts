@@ -368,8 +368,16 @@ export interface ServerWire {
   tagOf?(line: string): string | undefined
 }
 
-/** The server driver's module once imported (an `import()` costs microseconds even for a loaded module). */
-let driver: Promise<typeof import('./server.js')> | undefined
+/**
+ * A profile's loader of its server wire format (one per profile, made once). The profile's
+ * servers keep on it what their first line imports: the driver and the wire format, loaded or
+ * loading (an `import()` costs microseconds even for a loaded module). A failed import is
+ * forgotten, so that the next line, of this server or another, imports again.
+ */
+export interface WireLoader {
+  (): Promise<ServerWire>
+  loaded?: Promise<[typeof import('./server.js'), ServerWire]> | undefined
+}
 
 /** API.md §5: no plaintext mechanism on an unprotected channel, -PLUS only with binding data. */
 export function refusalFor(m: AnyMechanism, channel: ServerChannel): Refusal | undefined {
@@ -398,17 +406,18 @@ export interface ProfileServerEngine {
  * The server profile object; each profile subclasses it to add its advertisement helper. The
  * options are checked and copied here, at construction; the driver and the profile's wire
  * format load on the first `receive()` (a dynamic import), so a bundle that only runs the
- * client side never downloads them.
+ * client side never downloads them. If they cannot load (a lost connection), that `receive()`
+ * rejects with `temporary-auth-failure` and the next one imports them again.
  */
 export class ProfileServer implements ServerExchange {
   readonly #config: ProfileServerConfig
-  readonly #loadWire: () => Promise<ServerWire>
+  readonly #loadWire: WireLoader
   readonly mechanisms: readonly string[]
   #loaded: ProfileServerEngine | undefined
   #busy = false
 
   /** @internal */
-  constructor(loadWire: () => Promise<ServerWire>, options: ProfileServerOptions) {
+  constructor(loadWire: WireLoader, options: ProfileServerOptions) {
     if (typeof options !== 'object' || options === null || !Array.isArray(options.mechanisms)) {
       throw misuse('server() takes { mechanisms: [...], ... }')
     }
@@ -437,11 +446,13 @@ export class ProfileServer implements ServerExchange {
     if (typeof line !== 'string') throw misuse('receive() takes a string')
     this.#busy = true
     try {
-      // The driver loads on the first line; every later line goes straight to it.
-      // (A failed load is cached where it failed: by `driver` and the profile's wire loader.)
-      this.#loaded ??= await Promise.all([(driver ??= import('./server.js')), this.#loadWire()])
+      // The driver loads on the first line; every later line goes straight to it. A line that
+      // finds the code did not load is refused as a temporary failure, and the next one tries again.
+      const load = this.#loadWire
+      this.#loaded ??= await (load.loaded ??= Promise.all([import('./server.js'), load()]))
         .then(([{ ServerEngine }, wire]) => new ServerEngine(wire, this.#config))
         .catch((error: unknown) => {
+          load.loaded = undefined
           throw asSaslError(error, 'temporary-auth-failure', 'the server profile did not load')
         })
       return await this.#loaded.handle(line)

@@ -27,11 +27,12 @@ import {
   type ProfileServerOptions,
   type ServerEvent,
   type ServerWire,
+  type WireLoader,
 } from './common.js'
 import { TAG } from './imap-tag.js'
 
-/** The server side's wire format once imported, on a server profile's first line. */
-let wire: Promise<ServerWire> | undefined
+/** The server side's wire format, imported on the first line of the profile's first server. */
+const loadWire: WireLoader = () => import('./imap-server.js').then((module) => module.SERVER_WIRE)
 
 export type { AnyMechanism, ClientAction, ClientExchange, MechanismServerOptions, ProfileServerOptions, ServerExchange, ServerResult } from './common.js'
 
@@ -190,7 +191,7 @@ export function client(sasl: SaslClient, options: ImapClientOptions = {}): Clien
  * ```
  */
 export function server<const L extends readonly AnyMechanism[]>(options: ImapServerOptions<L>): ImapServer {
-  return new ImapServer(() => (wire ??= import('./imap-server.js').then((module) => module.SERVER_WIRE)), options as unknown as ProfileServerOptions)
+  return new ImapServer(loadWire, options as unknown as ProfileServerOptions)
 }
 
 /**

@@ -25,11 +25,11 @@ import {
   type ClientWire,
   type ProfileServerOptions,
   type ServerEvent,
-  type ServerWire,
+  type WireLoader,
 } from './common.js'
 
-/** The server side's wire format once imported, on a server profile's first line. */
-let wire: Promise<ServerWire> | undefined
+/** The server side's wire format, imported on the first line of the profile's first server. */
+const loadWire: WireLoader = () => import('./pop3-server.js').then((module) => module.SERVER_WIRE)
 
 export type { AnyMechanism, ClientAction, ClientExchange, MechanismServerOptions, ProfileServerOptions, ServerExchange, ServerResult } from './common.js'
 
@@ -148,7 +148,7 @@ export function client(sasl: SaslClient, options: Pop3ClientOptions = {}): Clien
  * ```
  */
 export function server<const L extends readonly AnyMechanism[]>(options: Pop3ServerOptions<L>): Pop3Server {
-  return new Pop3Server(() => (wire ??= import('./pop3-server.js').then((module) => module.SERVER_WIRE)), options as unknown as ProfileServerOptions)
+  return new Pop3Server(loadWire, options as unknown as ProfileServerOptions)
 }
 
 /**

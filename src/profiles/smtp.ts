@@ -28,11 +28,11 @@ import {
   type ClientWire,
   type ProfileServerOptions,
   type ServerEvent,
-  type ServerWire,
+  type WireLoader,
 } from './common.js'
 
-/** The server side's wire format once imported, on a server profile's first line. */
-let wire: Promise<ServerWire> | undefined
+/** The server side's wire format, imported on the first line of the profile's first server. */
+const loadWire: WireLoader = () => import('./smtp-server.js').then((module) => module.SERVER_WIRE)
 
 export type { AnyMechanism, ClientAction, ClientExchange, MechanismServerOptions, ProfileServerOptions, ServerExchange, ServerResult } from './common.js'
 
@@ -207,7 +207,7 @@ export function client(sasl: SaslClient, options: SmtpClientOptions = {}): Clien
  * ```
  */
 export function server<const L extends readonly AnyMechanism[]>(options: SmtpServerOptions<L>): SmtpServer {
-  return new SmtpServer(() => (wire ??= import('./smtp-server.js').then((module) => module.SERVER_WIRE)), options as unknown as ProfileServerOptions)
+  return new SmtpServer(loadWire, options as unknown as ProfileServerOptions)
 }
 
 /**

@@ -26,13 +26,13 @@ import {
   type ClientWire,
   type ProfileServerOptions,
   type ServerEvent,
-  type ServerWire,
+  type WireLoader,
 } from './common.js'
 import { parseXmlElement, type XmlElement } from './xml.js'
 import { MAX_ELEMENT, NS, isSasl, open, parseSasl, payloadText, withPayload } from './xmpp-syntax.js'
 
-/** The server side's wire format once imported, on a server profile's first line. */
-let wire: Promise<ServerWire> | undefined
+/** The server side's wire format, imported on the first line of the profile's first server. */
+const loadWire: WireLoader = () => import('./xmpp-server.js').then((module) => module.serverWire())
 
 export { NS } from './xmpp-syntax.js'
 
@@ -161,7 +161,7 @@ export function client(sasl: SaslClient): ClientExchange {
  * ```
  */
 export function server<const L extends readonly AnyMechanism[]>(options: XmppServerOptions<L>): XmppServer {
-  return new XmppServer(() => (wire ??= import('./xmpp-server.js').then((module) => module.serverWire())), options as unknown as ProfileServerOptions)
+  return new XmppServer(loadWire, options as unknown as ProfileServerOptions)
 }
 
 /**

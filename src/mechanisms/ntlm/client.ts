@@ -99,7 +99,7 @@ export interface NtlmClient extends SaslClient {
   readonly session: NtlmSession | undefined
 }
 
-/** The session module once imported (an `import()` costs microseconds even for a loaded module). */
+/** The session module once imported (an `import()` costs microseconds even for a loaded module), or importing; undefined again after a failed import. */
 let sessionModule: Promise<typeof import('./session.js')> | undefined
 
 /** Splits `DOMAIN\user` or `user@domain`. */
@@ -197,9 +197,16 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     super.onFinish(additionalData)
     if (this.#sessionKey === undefined) throw new SaslError('protocol-violation', 'NTLM: finish() before AUTHENTICATE')
     // MS-NLMP §3.4: the session code loads with finish(), not up front: most logins never seal a message.
-    return (sessionModule ??= import('./session.js')).then((module) => {
-      this.#createSession = module.createSession
-    })
+    return (sessionModule ??= import('./session.js')).then(
+      (module) => {
+        this.#createSession = module.createSession
+      },
+      (error: unknown) => {
+        // Forgotten, so that the next client's finish() imports it again (a lost connection).
+        sessionModule = undefined
+        throw error
+      },
+    )
   }
 
   async #authenticate(challengeBytes: Uint8Array): Promise<Uint8Array> {
