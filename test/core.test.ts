@@ -179,6 +179,49 @@ describe('lazily loaded servers', () => {
     expect((await lazyServer('LAZY-TEST', importModule, (m) => m.make()).next(undefined)).type).toBe('challenge')
     expect(loads).toBe(1)
   })
+  it('forget a failed import: that server fails, the next server of the mechanism imports again and keeps what loaded', async () => {
+    let loads = 0
+    const module = { make: () => plain.server({ verifyPassword: () => true }) }
+    // A chunk that fails once (a lost connection, a CDN's 503), then loads.
+    const importModule = async () => {
+      if (++loads === 1) throw new TypeError('Failed to fetch dynamically imported module')
+      return module
+    }
+    const first = lazyServer('LAZY-RETRY', importModule, (m) => m.make())
+    const error = await rejectsWithCode(first.next(undefined), 'temporary-auth-failure')
+    expect(error.message).toBe('LAZY-RETRY: server did not load')
+    expect(error.cause).toBeInstanceOf(TypeError)
+    // That exchange is over: its next step fails the same way and does not import again.
+    await rejectsWithCode(first.next(undefined), 'temporary-auth-failure')
+    expect(loads).toBe(1)
+    const second = lazyServer('LAZY-RETRY', importModule, (m) => m.make())
+    expect((await second.next(undefined)).type).toBe('challenge')
+    expect((await second.next(new TextEncoder().encode('\0a\0b'))).type).toBe('success')
+    expect(loads).toBe(2)
+    expect((await lazyServer('LAZY-RETRY', importModule, (m) => m.make()).next(undefined)).type).toBe('challenge')
+    expect(loads).toBe(2)
+  })
+  it('share one pending import between servers, whether it loads or fails', async () => {
+    let loads = 0
+    let settle: { resolve: (m: { make: () => SaslServer }) => void; reject: (e: unknown) => void } | undefined
+    const importModule = () => {
+      loads++
+      return new Promise<{ make: () => SaslServer }>((resolve, reject) => (settle = { resolve, reject }))
+    }
+    const build = (m: { make: () => SaslServer }) => m.make()
+    // Two servers start while one import is pending: one import, and both fail with it.
+    const failed = [lazyServer('LAZY-SHARED', importModule, build).next(undefined), lazyServer('LAZY-SHARED', importModule, build).next(undefined)]
+    expect(loads).toBe(1)
+    settle!.reject(new TypeError('Failed to fetch dynamically imported module'))
+    for (const step of failed) await rejectsWithCode(step, 'temporary-auth-failure')
+    // The next two import again, once, and both run on what it loaded.
+    const loaded = [lazyServer('LAZY-SHARED', importModule, build).next(undefined), lazyServer('LAZY-SHARED', importModule, build).next(undefined)]
+    expect(loads).toBe(2)
+    settle!.resolve({ make: () => plain.server({ verifyPassword: () => true }) })
+    for (const step of loaded) expect((await step).type).toBe('challenge')
+    expect((await lazyServer('LAZY-SHARED', importModule, build).next(undefined)).type).toBe('challenge')
+    expect(loads).toBe(2)
+  })
   it('reject with temporary-auth-failure when the code cannot load, on every step', async () => {
     const lazy = lazyServer('LAZY-FAILURE', () => Promise.reject(new TypeError('Failed to fetch dynamically imported module')), (server: SaslServer) => server)
     const error = await rejectsWithCode(lazy.next(undefined), 'temporary-auth-failure')

@@ -1,7 +1,11 @@
 // Node-only: the code that loads on first use (servers, profile drivers, NTLMv1/LM, the GSSAPI
 // layer, SCRAM's noble fallback) resolves in what tsup ships, from the CJS build (require)
 // and from the ESM build (import), with the same SaslError class as the code that loaded it.
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 const require = createRequire(import.meta.url)
@@ -82,3 +86,61 @@ for (const [name, load] of builds) {
     })
   })
 }
+
+/**
+ * Run in a fresh node, on a copy of dist/ (its own module cache, nothing in between, as an app
+ * loads the package): hides the chunks of the PLAIN server, the SMTP wire format and NTLM's
+ * session security, as a lost connection or a CDN's 503 would, fails on each, brings them
+ * back, and loads each again. Prints what every step gave.
+ */
+const RETRY_SCRIPT = `
+import { readdirSync, renameSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+const [dir, extension] = process.argv.slice(1)
+const entry = join(dir, 'index' + extension)
+const s = extension === '.cjs' ? createRequire(entry)(entry) : await import(pathToFileURL(entry).href)
+const chunks = readdirSync(dir).filter((f) => /^(plain-server|smtp-server|session)-\\w+\\.c?js$/.test(f) && f.endsWith(extension))
+const hide = () => chunks.forEach((f) => renameSync(join(dir, f), join(dir, f + '.gone')))
+const restore = () => chunks.forEach((f) => renameSync(join(dir, f + '.gone'), join(dir, f)))
+const outcome = (promise) => promise.then((value) => (typeof value === 'string' ? value : (value.reply ?? value.type)), (error) => 'rejected: ' + (error.code ?? error))
+const credentials = (user) => (user === 'user' ? { password: 'pencil' } : undefined)
+const plainStep = () => outcome(s.plain.server({ credentials }).next(new TextEncoder().encode('\\0user\\0pencil')))
+async function ntlmFinish() {
+  const client = s.ntlm.client({ username: 'user', password: 'pencil' })
+  const server = s.ntlm.server({ credentials })
+  let step = await server.next(await client.start())
+  while (step.type === 'challenge') step = await server.next(await client.next(step.challenge))
+  return outcome(client.finish(step.additionalData).then(() => (client.session ? 'session' : 'no session')))
+}
+const srv = s.smtp.server({ mechanisms: [s.plain], channel: { secure: true }, credentials })
+const auth = 'AUTH PLAIN ' + btoa('\\0user\\0pencil')
+hide()
+const failed = { plain: await plainStep(), smtp: await outcome(srv.receive(auth)), ntlm: await ntlmFinish() }
+restore()
+const loaded = { plain: await plainStep(), smtp: await outcome(srv.receive(auth)), ntlm: await ntlmFinish() }
+console.log(JSON.stringify({ chunks: chunks.length, failed, loaded }))
+`
+
+describe('a lazily loaded chunk that failed to load', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url))
+  for (const extension of ['.js', '.cjs']) {
+    it(`is imported again by the next server, line or finish() (${extension === '.js' ? 'ESM' : 'CJS'} build)`, () => {
+      // Under the checkout, so that the copy finds @noble/hashes in its node_modules.
+      mkdirSync(join(root, '.tmp'), { recursive: true })
+      const dir = mkdtempSync(join(root, '.tmp', 'lazy-retry-'))
+      try {
+        cpSync(join(root, 'dist'), dir, { recursive: true })
+        const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', RETRY_SCRIPT, dir, extension], { encoding: 'utf8' }))
+        expect(out).toEqual({
+          chunks: 3,
+          failed: { plain: 'rejected: temporary-auth-failure', smtp: 'rejected: temporary-auth-failure', ntlm: 'rejected: temporary-auth-failure' },
+          loaded: { plain: 'success', smtp: '235 2.7.0 Authentication successful', ntlm: 'session' },
+        })
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+  }
+})

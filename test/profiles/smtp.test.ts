@@ -3,6 +3,8 @@ import protocol from '../vectors/protocol.json' with { type: 'json' }
 import { base64Encode, external, login, plain, smtp } from '../../src/index.js'
 import { bytes, challenge, fakeMechanism, saslRejects, scriptedClient, scriptedServer, success } from '../helpers/profiles.js'
 import { replayClient, replayServer } from '../helpers/replay.js'
+import { lazyServer } from '../../src/core/guard.js'
+import type { WireLoader } from '../../src/profiles/common.js'
 
 const vector = (id: string) => protocol.vectors.find((v) => v.id === id)!
 const examples = vector('SMTP AUTH example exchanges').expected as unknown as Record<string, string[]>
@@ -195,6 +197,45 @@ describe('SMTP server', () => {
   it('refuses a CR or LF inside a line', async () => {
     const srv = smtp.server({ mechanisms: [plain], channel: { secure: true }, credentials })
     expect((await srv.receive('AUTH PLAIN\r\nAHRpbQB0YW5zdGFhZnRhbnN0YWFm')).reply).toBe('501 5.5.4 Syntax error in parameters')
+  })
+
+  it('refuses a line as a temporary failure when its code did not load; the next line, and every other server, imports again', async () => {
+    let loads = 0
+    let failing = true
+    // The profile's wire loader as smtp.server() passes it, whose chunk fails to load once.
+    const loadWire: WireLoader = async () => {
+      loads++
+      if (failing) throw new TypeError('Failed to fetch dynamically imported module')
+      return (await import('../../src/profiles/smtp-server.js')).SERVER_WIRE
+    }
+    const options = { mechanisms: [plain], channel: { secure: true }, credentials }
+    const auth = 'AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm'
+    const srv = new smtp.SmtpServer(loadWire, options)
+    const error = await saslRejects(srv.receive(auth), 'temporary-auth-failure')
+    expect(error.cause).toBeInstanceOf(TypeError)
+    // Two servers whose first lines meet one pending import share it, and its failure.
+    const both = [new smtp.SmtpServer(loadWire, options), new smtp.SmtpServer(loadWire, options)]
+    const refused = both.map((server) => server.receive(auth))
+    for (const line of refused) await saslRejects(line, 'temporary-auth-failure')
+    expect(loads).toBe(2)
+    failing = false
+    expect(await srv.receive(auth)).toMatchObject({ reply: '235 2.7.0 Authentication successful', identity: { authcid: 'tim' } })
+    expect(loads).toBe(3)
+    for (const server of both) expect((await server.receive(auth)).reply).toBe('235 2.7.0 Authentication successful')
+    expect(loads).toBe(3)
+  })
+
+  it("answers 454 when a mechanism's server did not load, and loads it for the next AUTH", async () => {
+    let loads = 0
+    const importModule = async () => {
+      if (++loads === 1) throw new TypeError('Failed to fetch dynamically imported module')
+      return { make: () => plain.server({ credentials }) }
+    }
+    const mechanism = fakeMechanism('PLAIN-LAZY', { server: () => lazyServer('PLAIN-LAZY', importModule, (m) => m.make()) })
+    const srv = smtp.server({ mechanisms: [mechanism], channel: { secure: true } })
+    expect(await srv.receive('AUTH PLAIN-LAZY AHRpbQB0YW5zdGFhZnRhbnN0YWFm')).toMatchObject({ reply: expect.stringMatching(/^454 4\.7\.0 /), done: true })
+    expect(await srv.receive('AUTH PLAIN-LAZY AHRpbQB0YW5zdGFhZnRhbnN0YWFm')).toMatchObject({ reply: '235 2.7.0 Authentication successful', identity: { authcid: 'tim' } })
+    expect(loads).toBe(2)
   })
 
   it('advertises AUTH, and the legacy AUTH= on request', () => {
