@@ -71,8 +71,8 @@ const EMPTY = /* @__PURE__ */ new Uint8Array()
 
 /**
  * Server modules imported or importing, by mechanism name: an `import()` costs microseconds
- * even for a loaded module. A failed import is forgotten (whatwg/html#10327: browsers no
- * longer keep a failed module fetch either), so that the next server imports again.
+ * even for a loaded module. A failed import is forgotten, so that the next server imports
+ * again: the HTML standard no longer keeps a failed module fetch either (whatwg/html#10327).
  */
 const serverModules: Record<string, Promise<unknown> | undefined> = {}
 

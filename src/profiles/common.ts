@@ -447,7 +447,7 @@ export class ProfileServer implements ServerExchange {
     this.#busy = true
     try {
       // The driver loads on the first line; every later line goes straight to it. A line that
-      // finds the code did not load is refused as a temporary failure, and the next one tries again.
+      // finds that code cannot load rejects with temporary-auth-failure; the next line imports again.
       const load = this.#loadWire
       this.#loaded ??= await (load.loaded ??= Promise.all([import('./server.js'), load()]))
         .then(([{ ServerEngine }, wire]) => new ServerEngine(wire, this.#config))
