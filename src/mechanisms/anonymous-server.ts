@@ -16,6 +16,10 @@ export class AnonymousServer extends ServerBase {
     super(options.maxMessageBytes)
     this.#allow = options.allow ?? true
     this.#username = options.username ?? 'anonymous'
+    // Decision 5: checked as this code loads (next() rejects), which keeps it out of the up-front bundle.
+    if (typeof this.#allow !== 'boolean' || typeof this.#username !== 'string') {
+      throw new SaslError('protocol-violation', 'ANONYMOUS: allow is not a boolean or username not a string')
+    }
   }
 
   protected onNext(response: Uint8Array | undefined): ServerOutcome {

@@ -13,6 +13,8 @@ export class ExternalServer extends ServerBase {
   /** `options` is the descriptor's copy. */
   constructor(options: ExternalServerOptions) {
     super(options.maxMessageBytes)
+    // Decision 5: checked as this code loads (next() rejects), which keeps it out of the up-front bundle.
+    if (typeof (options.identity ?? '') !== 'string') throw new SaslError('protocol-violation', 'EXTERNAL: identity is not a string')
     this.#options = options
   }
 
