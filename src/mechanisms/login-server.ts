@@ -18,8 +18,10 @@ export class LoginServer extends ServerBase {
     super(options.maxMessageBytes)
     this.#options = options
     // The descriptor copied the caller's prompts as given (a JS caller may leave one out).
-    const prompts = options.prompts
-    this.#prompts = { username: utf8Encode(prompts?.username ?? 'Username:'), password: utf8Encode(prompts?.password ?? 'Password:') }
+    const { username = 'Username:', password = 'Password:' } = options.prompts ?? {}
+    // Decision 5: checked as this code loads (next() rejects), which keeps it out of the up-front bundle.
+    if (typeof username !== 'string' || typeof password !== 'string') throw new SaslError('protocol-violation', 'LOGIN: prompts must be strings')
+    this.#prompts = { username: utf8Encode(username), password: utf8Encode(password) }
   }
 
   protected async onNext(response: Uint8Array | undefined, first: boolean): Promise<ServerOutcome> {
