@@ -4,7 +4,7 @@
  * works unchanged. Each mechanism family contributes its own scheme here.
  */
 import { SaslError } from './core/errors.js'
-import { stringOption, textOption } from './core/options.js'
+import { optionalStrings, textOption } from './core/options.js'
 import type { ScramStoredKeys, StoredCredentials } from './core/types.js'
 import { base64Decode, base64Encode } from './codec/base64.js'
 import { hexDecode, hexEncode } from './codec/bytes.js'
@@ -51,7 +51,7 @@ export interface DeriveOptions {
 export async function deriveCredentials(password: string, options: DeriveOptions = {}): Promise<StoredCredentials> {
   // Decision 5: an option of the wrong type is the caller's mistake; an empty password is not.
   textOption('deriveCredentials', 'password', password)
-  for (const name of ['username', 'realm'] as const) if (options[name] !== undefined) stringOption('deriveCredentials', name, options[name])
+  optionalStrings('deriveCredentials', options, ['username', 'realm'])
   const stored: { -readonly [K in keyof StoredCredentials]: StoredCredentials[K] } = {}
   // Dovecot's {CRAM-MD5}: the HMAC-MD5 states keyed with the UTF-8 password.
   stored.cramMd5 = hmacMd5Context(utf8Encode(password))
@@ -69,9 +69,9 @@ const SCRAM_HASHES: readonly HashFunction[] = [SHA1, SHA256, SHA512]
 /** SCRAM (RFC 5802 §3): StoredKey and ServerKey for each hash, from SASLprep(password) as a stored string. */
 async function deriveScram(password: string, options: DeriveOptions): Promise<NonNullable<StoredCredentials['scram']>> {
   const iterations = options.iterations ?? 4096
-  if (!Number.isSafeInteger(iterations) || iterations < 1) throw new SaslError('protocol-violation', 'deriveCredentials: iterations must be a positive integer')
+  if (!Number.isSafeInteger(iterations) || iterations < 1) throw new SaslError('protocol-violation', 'SCRAM iterations must be a positive integer')
   if (options.salt !== undefined && (!(options.salt instanceof Uint8Array) || options.salt.length === 0)) {
-    throw new SaslError('protocol-violation', 'deriveCredentials: salt must be non-empty bytes')
+    throw new SaslError('protocol-violation', 'SCRAM salt must be non-empty bytes')
   }
   const salt = options.salt === undefined ? randomBytes(SCRAM_SALT_BYTES) : new Uint8Array(options.salt)
   const prepared = await saslprepLazily(password, { storedString: true })

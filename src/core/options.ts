@@ -22,6 +22,14 @@ export function stringOption(mechanism: string, name: string, value: unknown): s
   return value
 }
 
+/** `stringOption` for each of `names` that `options` gives (optional string options). */
+export function optionalStrings(mechanism: string, options: object, names: readonly string[]): void {
+  for (const name of names) {
+    const value = (options as Record<string, unknown>)[name]
+    if (value !== undefined) stringOption(mechanism, name, value)
+  }
+}
+
 /**
  * A text option: a string (see `stringOption`) that `allowed` matches — by default any
  * non-empty text. Text it does not match (empty, a character the wire format forbids) is

@@ -2,7 +2,7 @@
  * The ANONYMOUS server (RFC 4505), loaded on its first step by `anonymous.server()`.
  */
 import { SaslError } from '../core/errors.js'
-import { ServerBase, type ServerOutcome, makeIdentity } from '../core/server.js'
+import { ServerBase, type ServerOutcome, checkOptionType, makeIdentity } from '../core/server.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
 import type { AnonymousServerOptions } from './anonymous.js'
 import { checkTrace } from './anonymous-trace.js'
@@ -14,12 +14,11 @@ export class AnonymousServer extends ServerBase {
 
   constructor(options: AnonymousServerOptions) {
     super(options.maxMessageBytes)
+    // Decision 5: checked here, as this code loads, to keep the check out of the up-front bundle.
+    checkOptionType(this.mechanism, 'allow', options.allow, 'boolean')
+    checkOptionType(this.mechanism, 'username', options.username)
     this.#allow = options.allow ?? true
     this.#username = options.username ?? 'anonymous'
-    // Decision 5: checked as this code loads (next() rejects), which keeps it out of the up-front bundle.
-    if (typeof this.#allow !== 'boolean' || typeof this.#username !== 'string') {
-      throw new SaslError('protocol-violation', 'ANONYMOUS: allow is not a boolean or username not a string')
-    }
   }
 
   protected onNext(response: Uint8Array | undefined): ServerOutcome {

@@ -5,7 +5,7 @@
  */
 import { SaslError } from '../../core/errors.js'
 import { ClientBase } from '../../core/guard.js'
-import { stringOption, textOption } from '../../core/options.js'
+import { optionalStrings, stringOption, textOption } from '../../core/options.js'
 import type { ChannelBinding, ClientRandomOptions, SaslClient } from '../../core/types.js'
 import { randomBytes } from '../../crypto/random.js'
 import {
@@ -146,9 +146,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     // an empty username or password is text the user typed (malformed-request).
     const split = splitUsername(textOption('NTLM', 'username', options.username))
     if (split.user === '') throw new SaslError('malformed-request', 'NTLM: empty username')
-    for (const [name, value] of [['domain', options.domain], ['workstation', options.workstation], ['targetName', options.targetName]] as const) {
-      if (value !== undefined) stringOption('NTLM', name, value)
-    }
+    optionalStrings('NTLM', options, ['domain', 'workstation', 'targetName'])
     this.#user = split.user
     this.#domain = options.domain ?? split.domain ?? ''
     this.#workstation = options.workstation ?? ''
