@@ -64,17 +64,11 @@ export function checkNonce(nonce: string, what: string, maxLength = MAX_NONCE_LE
   if (nonce.length > maxLength || !/^[\x21-\x2b\x2d-\x7e]+$/.test(nonce)) throw malformed(`invalid ${what} nonce`)
 }
 
-/** A nonce part: the option text (checked by `nonceOption` at construction), or random bytes in base64. */
+/** A nonce part: the `nonce` option (for vectors; decision 5: a string, of nonce characters), or random bytes in base64. */
 export function makeNonce(given: string | undefined, random: (length: number) => Uint8Array): string {
-  return given ?? base64Encode(random(NONCE_BYTES))
-}
-
-/** The `nonce` option (for vectors): a string (decision 5) of nonce characters. */
-export function nonceOption(given: unknown): string | undefined {
-  if (given !== undefined) {
-    if (typeof given !== 'string') throw badOption('nonce is not a string')
-    checkNonce(given, 'configured')
-  }
+  if (given === undefined) return base64Encode(random(NONCE_BYTES))
+  if (typeof given !== 'string') throw badOption('nonce must be a string')
+  checkNonce(given, 'configured')
   return given
 }
 

@@ -33,7 +33,6 @@ import {
   iterationOption,
   makeNonce,
   malformed,
-  nonceOption,
   readAttributes,
   type ScramServerConfig,
   type ScramVariant,
@@ -208,11 +207,11 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     this.mechanism = name
     this.#variant = variant
     const { username, password, channelBinding, authzid = '' } = options
-    // Decision 5: a non-string is the caller's mistake; empty text is what the user typed.
+    // Decision 5: a non-string is the caller's mistake. What the text holds (empty, characters
+    // SASLprep refuses) is checked with SASLprep, by start(): malformed-request.
     if (typeof username !== 'string' || typeof (password ?? '') !== 'string' || typeof authzid !== 'string') {
       throw badOption('username, password or authzid must be a string')
     }
-    if (username === '' || password === '') throw malformed('empty username or password')
     this.#username = username
     this.#password = password
     const key = (value: unknown, what: string): Uint8Array | undefined => optionalBytes(value, variant.outputLen, what)
@@ -241,7 +240,7 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     }
     // RFC 5802 §6: `p=` when binding, `y` when able to bind but the server seems unable, else `n`.
     this.#gs2Header = encodeGs2Header({ flag: channelBinding === undefined ? 'n' : variant.plus ? 'p' : 'y', cbType: channelBinding?.type ?? '', authzid })
-    this.#clientNonce = makeNonce(nonceOption(options.nonce), options.random ?? randomBytes)
+    this.#clientNonce = makeNonce(options.nonce, options.random ?? randomBytes)
     this.#minIterations = iterationOption(options.minIterations, DEFAULT_MIN_ITERATIONS, 'minIterations')
     this.#maxIterations = iterationOption(options.maxIterations, DEFAULT_MAX_ITERATIONS, 'maxIterations')
     if (this.#minIterations > this.#maxIterations) throw badOption('minIterations exceeds maxIterations')
@@ -257,12 +256,12 @@ class ScramClientImpl extends ClientBase implements ScramClient {
   protected async onStart(): Promise<Uint8Array> {
     // RFC 5802 §5.1: the username is prepared with SASLprep as a query string.
     const username = await saslprepLazily(this.#username)
-    if (username === '') throw malformed('the username is empty after SASLprep')
+    if (username === '') throw malformed('empty username (after SASLprep)')
     if (this.#password !== undefined) {
       // RFC 5802 §2.2: Normalize(password) is SASLprep with the password as a stored string.
       // Prepared now, so that a password SASLprep refuses fails before anything is sent.
       this.#preparedPassword = await saslprepLazily(this.#password, { storedString: true })
-      if (this.#preparedPassword === '') throw malformed('the password is empty after SASLprep')
+      if (this.#preparedPassword === '') throw malformed('empty password (after SASLprep)')
     }
     // RFC 5802 §5.1: saslname escaping of "," and "=".
     this.#clientFirstBare = `n=${escapeSaslname(username)},r=${this.#clientNonce}`
@@ -407,7 +406,8 @@ function scramServerConfig(name: string, options: ScramServerOptions): ScramServ
     .filter(({ data }) => data instanceof Uint8Array && data.length > 0)
     .map(({ type, data }) => ({ type, data: new Uint8Array(data) }))
   const iterations = iterationOption(options.iterations, DEFAULT_MIN_ITERATIONS, 'iterations')
-  nonceOption(options.nonce)
+  // The configured nonce is checked now; the server makes its nonces on its first step.
+  if (options.nonce !== undefined) makeNonce(options.nonce, randomBytes)
   // Object.assign, not `{ ...options, bindings, … }`: on V8 a spread followed by new keys gives
   // every copy a map (hidden class) of its own, a few hundred bytes per server.
   return Object.assign({}, options, {
