@@ -20,8 +20,8 @@ export class LoginServer extends ServerBase {
     // The descriptor copied the caller's prompts as given (a JS caller may leave one out).
     const prompts = options.prompts
     // Decision 5: checked here, as this code loads, to keep the check out of the up-front bundle.
-    checkOptionType(this.mechanism, 'prompts.username', prompts?.username)
-    checkOptionType(this.mechanism, 'prompts.password', prompts?.password)
+    checkOptionType(this.mechanism, 'a prompt', prompts?.username)
+    checkOptionType(this.mechanism, 'a prompt', prompts?.password)
     this.#prompts = { username: utf8Encode(prompts?.username ?? 'Username:'), password: utf8Encode(prompts?.password ?? 'Password:') }
   }
 

@@ -5,8 +5,8 @@
 // NUL, a character the mechanism forbids, what SASLprep refuses — is `malformed-request`.
 // 3. An optional string option given as anything else is refused (rule 1), never coerced.
 //
-// A client is refused by client() or, for what only SASLprep or the token source can judge, by
-// start(); a server by server() or, for the few options that only its lazily loaded code reads
+// A client is refused by client() or, for the text SCRAM leaves to SASLprep and what a token
+// source gives, by start(); a server by server() or, for the few options that only its lazily loaded code reads
 // (ANONYMOUS `username`/`allow`, EXTERNAL `identity`, LOGIN `prompts`), by its first next().
 import { describe, expect, it } from 'vitest'
 import {
