@@ -4,6 +4,7 @@
  * works unchanged. Each mechanism family contributes its own scheme here.
  */
 import { SaslError } from './core/errors.js'
+import { optionalStrings, textOption } from './core/options.js'
 import type { ScramStoredKeys, StoredCredentials } from './core/types.js'
 import { base64Decode, base64Encode } from './codec/base64.js'
 import { hexDecode, hexEncode } from './codec/bytes.js'
@@ -39,7 +40,8 @@ export interface DeriveOptions {
  * Builds every stored form it can from a password, for registration: the plaintext itself
  * is not kept, only the password-equivalents of each mechanism. `cramMd5` is always made;
  * `digestMd5` only when both `username` and `realm` are given (it hashes them in; the realm
- * may be `''`).
+ * may be `''`). A password or option of the wrong type is `protocol-violation`, an empty
+ * password (or one SASLprep empties or refuses) `malformed-request`.
  *
  * @example
  * ```ts
@@ -47,7 +49,9 @@ export interface DeriveOptions {
  * ```
  */
 export async function deriveCredentials(password: string, options: DeriveOptions = {}): Promise<StoredCredentials> {
-  if (typeof password !== 'string' || password === '') throw new SaslError('malformed-request', 'empty password')
+  // Decision 5: an option of the wrong type is the caller's mistake; an empty password is not.
+  textOption('deriveCredentials', 'password', password)
+  optionalStrings('deriveCredentials', options, ['username', 'realm'])
   const stored: { -readonly [K in keyof StoredCredentials]: StoredCredentials[K] } = {}
   // Dovecot's {CRAM-MD5}: the HMAC-MD5 states keyed with the UTF-8 password.
   stored.cramMd5 = hmacMd5Context(utf8Encode(password))
@@ -65,9 +69,9 @@ const SCRAM_HASHES: readonly HashFunction[] = [SHA1, SHA256, SHA512]
 /** SCRAM (RFC 5802 §3): StoredKey and ServerKey for each hash, from SASLprep(password) as a stored string. */
 async function deriveScram(password: string, options: DeriveOptions): Promise<NonNullable<StoredCredentials['scram']>> {
   const iterations = options.iterations ?? 4096
-  if (!Number.isSafeInteger(iterations) || iterations < 1) throw new SaslError('malformed-request', 'SCRAM iterations must be a positive integer')
+  if (!Number.isSafeInteger(iterations) || iterations < 1) throw new SaslError('protocol-violation', 'SCRAM iterations must be a positive integer')
   if (options.salt !== undefined && (!(options.salt instanceof Uint8Array) || options.salt.length === 0)) {
-    throw new SaslError('malformed-request', 'SCRAM salt must be non-empty bytes')
+    throw new SaslError('protocol-violation', 'SCRAM salt must be non-empty bytes')
   }
   const salt = options.salt === undefined ? randomBytes(SCRAM_SALT_BYTES) : new Uint8Array(options.salt)
   const prepared = await saslprepLazily(password, { storedString: true })
@@ -157,7 +161,8 @@ export function parsePasswordScheme(text: string): StoredCredentials {
 }
 
 /**
- * Writes stored credentials in Dovecot's `{SCHEME}value` form.
+ * Writes stored credentials in Dovecot's `{SCHEME}value` form. Credentials that lack what the
+ * scheme writes are `malformed-request`; a scheme saslkit does not know is `protocol-violation`.
  *
  * @example
  * ```ts
@@ -188,7 +193,8 @@ export function formatPasswordScheme(scheme: PasswordScheme, credentials: Stored
       return `{${scheme}}${record.iterations},${base64Encode(record.salt)},${base64Encode(record.storedKey)},${base64Encode(record.serverKey)}`
     }
     default:
-      throw new SaslError('malformed-request', `password scheme: unsupported scheme ${String(scheme)}`)
+      // Decision 5: a scheme outside PasswordScheme is the caller's mistake.
+      throw new SaslError('protocol-violation', `password scheme: unsupported scheme ${String(scheme)}`)
   }
 }
 

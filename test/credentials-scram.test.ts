@@ -91,10 +91,11 @@ describe('deriveCredentials: SCRAM records', () => {
     expect(parsePasswordScheme(text).scram!['SHA-512']).toEqual(stored.scram!['SHA-512'])
   })
 
+  // Decision 5: options out of range are the caller's mistake; a password SASLprep refuses is not.
   it('refuses bad options and passwords SASLprep refuses', async () => {
-    await rejectsWithCode(deriveCredentials('pencil', { iterations: 0 }), 'malformed-request')
-    await rejectsWithCode(deriveCredentials('pencil', { iterations: 1.5 }), 'malformed-request')
-    await rejectsWithCode(deriveCredentials('pencil', { salt: new Uint8Array(0) }), 'malformed-request')
+    await rejectsWithCode(deriveCredentials('pencil', { iterations: 0 }), 'protocol-violation')
+    await rejectsWithCode(deriveCredentials('pencil', { iterations: 1.5 }), 'protocol-violation')
+    await rejectsWithCode(deriveCredentials('pencil', { salt: new Uint8Array(0) }), 'protocol-violation')
     await rejectsWithCode(deriveCredentials('pen\u0007cil'), 'malformed-request')
     await rejectsWithCode(deriveCredentials('\u00ad'), 'malformed-request')
   })

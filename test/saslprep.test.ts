@@ -63,7 +63,7 @@ describe('SASLprep rules (RFC 4013 §2, RFC 3454)', () => {
     })
   }
 
-  it('refuses a non-string with a SaslError', async () => {
-    await rejectsWithCode(() => saslprep(42 as unknown as string), 'malformed-request')
+  it('refuses a non-string with a SaslError (the caller\'s mistake, decision 5)', async () => {
+    await rejectsWithCode(() => saslprep(42 as unknown as string), 'protocol-violation')
   })
 })

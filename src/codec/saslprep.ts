@@ -101,7 +101,7 @@ function nfkc32(input: string, t: Tables): string {
  * SPACE and table B.1 to nothing, normalises with NFKC, refuses the prohibited characters of
  * §2.3, applies the bidi rule of RFC 3454 §6 and, for a stored string, refuses unassigned code
  * points. Any failure is `SaslError('malformed-request')` whose message and `details.rule` name
- * the rule broken, never the string.
+ * the rule broken, never the string; an input that is not a string is `protocol-violation`.
  *
  * @example
  * ```ts
@@ -112,7 +112,8 @@ function nfkc32(input: string, t: Tables): string {
  * ```
  */
 export function saslprep(input: string, options: SaslprepOptions = {}): string {
-  if (typeof input !== 'string') throw new SaslError('malformed-request', 'SASLprep: not a string')
+  // Decision 5: a non-string is the caller's mistake, not text SASLprep refuses.
+  if (typeof input !== 'string') throw new SaslError('protocol-violation', 'SASLprep: not a string')
   const ascii = asciiSaslprep(input)
   if (ascii !== undefined) return ascii
   const t = load()

@@ -6,6 +6,14 @@ import type { Identity, SaslServer, SecurityLayer, ServerOptions, ServerStep, St
 import { constantTimeEqual } from '../codec/equal.js'
 import { utf8Encode } from '../codec/utf8.js'
 
+/**
+ * Decision 5 for the few server options only a server's lazily loaded code reads: checked as
+ * that code loads (the first `next()` rejects). One of the wrong type is the caller's mistake.
+ */
+export function checkOptionType(mechanism: string, name: string, value: unknown, type = 'string'): void {
+  if (value !== undefined && typeof value !== type) throw new SaslError('protocol-violation', `${mechanism}: ${name} must be a ${type}`)
+}
+
 /** A failure for wrong or unknown credentials: identical for the client whatever the reason. */
 export function notAuthorized(reason: string): SaslError {
   return new SaslError('not-authorized', 'authentication failed', { reason })

@@ -2,7 +2,7 @@
  * The ANONYMOUS server (RFC 4505), loaded on its first step by `anonymous.server()`.
  */
 import { SaslError } from '../core/errors.js'
-import { ServerBase, type ServerOutcome, makeIdentity } from '../core/server.js'
+import { ServerBase, type ServerOutcome, checkOptionType, makeIdentity } from '../core/server.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
 import type { AnonymousServerOptions } from './anonymous.js'
 import { checkTrace } from './anonymous-trace.js'
@@ -14,6 +14,9 @@ export class AnonymousServer extends ServerBase {
 
   constructor(options: AnonymousServerOptions) {
     super(options.maxMessageBytes)
+    // Decision 5: checked here, as this code loads, to keep the check out of the up-front bundle.
+    checkOptionType(this.mechanism, 'allow', options.allow, 'boolean')
+    checkOptionType(this.mechanism, 'username', options.username)
     this.#allow = options.allow ?? true
     this.#username = options.username ?? 'anonymous'
   }

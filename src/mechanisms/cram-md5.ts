@@ -7,6 +7,7 @@
  */
 import { SaslError } from '../core/errors.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
+import { textOption } from '../core/options.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
 import { concatBytes, hexEncode } from '../codec/bytes.js'
 import { utf8Encode } from '../codec/utf8.js'
@@ -61,10 +62,8 @@ class CramMd5Client extends ClientBase {
 
   constructor(options: CramMd5ClientOptions) {
     super()
-    if (typeof options.username !== 'string' || options.username === '') throw new SaslError('malformed-request', 'CRAM-MD5: empty username')
-    if (typeof options.password !== 'string' || options.password === '') throw new SaslError('malformed-request', 'CRAM-MD5: empty password')
-    this.#username = utf8Encode(options.username)
-    this.#password = utf8Encode(options.password)
+    this.#username = utf8Encode(textOption('CRAM-MD5', 'username', options.username))
+    this.#password = utf8Encode(textOption('CRAM-MD5', 'password', options.password))
   }
 
   // RFC 2195 §2: the server speaks first.
@@ -83,8 +82,7 @@ class CramMd5Client extends ClientBase {
 }
 
 function makeChallenge(options: CramMd5ServerOptions): string {
-  const hostname = options.hostname ?? 'localhost'
-  if (typeof hostname !== 'string' || !HOSTNAME.test(hostname)) throw new SaslError('malformed-request', 'CRAM-MD5: invalid hostname')
+  const hostname = textOption('CRAM-MD5', 'hostname', options.hostname ?? 'localhost', HOSTNAME)
   const random = (options.random ?? randomBytes)(CHALLENGE_RANDOM_BYTES)
   if (!(random instanceof Uint8Array) || random.length !== CHALLENGE_RANDOM_BYTES) {
     throw new SaslError('protocol-violation', `CRAM-MD5: random(${CHALLENGE_RANDOM_BYTES}) must return that many bytes`)
@@ -113,11 +111,8 @@ export const cramMd5: Mechanism<CramMd5ClientOptions, CramMd5ServerOptions> = {
   client: (options) => new CramMd5Client(options),
   server: (options) => {
     if (options.credentials === undefined) throw new SaslError('protocol-violation', 'CRAM-MD5 server needs credentials()')
-    if (options.challenge !== undefined && (typeof options.challenge !== 'string' || options.challenge === '')) {
-      throw new SaslError('malformed-request', 'CRAM-MD5: empty challenge')
-    }
-    // Made now, so that a bad hostname, random() or now() throws here.
-    const challenge = utf8Encode(options.challenge ?? makeChallenge(options))
+    // Made now, so that a bad challenge, hostname, random() or now() throws here.
+    const challenge = utf8Encode(options.challenge === undefined ? makeChallenge(options) : textOption('CRAM-MD5', 'challenge', options.challenge))
     const copy = { ...options }
     return lazyServer('CRAM-MD5', () => import('./cram-md5-server.js'), (module) => new module.CramMd5Server(copy, challenge))
   },

@@ -3,6 +3,7 @@
  * charset rules, and the response value.
  */
 import { SaslError } from '../core/errors.js'
+import { textOption } from '../core/options.js'
 import { hexEncode } from '../codec/bytes.js'
 import { fitsLatin1, latin1Decode, latin1Encode } from '../codec/latin1.js'
 import { utf8Encode } from '../codec/utf8.js'
@@ -170,9 +171,7 @@ export function randomNonce(random: RandomSource | undefined): string {
   return hexEncode(bytes)
 }
 
-/** A non-empty option text without control characters (nor `/`, in a digest-uri part). */
+/** A non-empty option text without control characters (nor `/`, in a digest-uri part); decision 5 picks the codes. */
 export function requireText(value: unknown, field: string, uriPart = false): string {
-  if (typeof value !== 'string' || value === '') throw malformed(`empty ${field}`)
-  if (/[\0-\x1f\x7f]/.test(value) || (uriPart && value.includes('/'))) throw malformed(`invalid ${field}`)
-  return value
+  return textOption('DIGEST-MD5', field, value, uriPart ? /^[^\0-\x1f\x7f/]+$/ : /^[^\0-\x1f\x7f]+$/)
 }

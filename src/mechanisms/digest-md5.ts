@@ -19,6 +19,7 @@
  */
 import { SaslError } from '../core/errors.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
+import { textOption } from '../core/options.js'
 import type { ClientRandomOptions, Mechanism, ServerOptions } from '../core/types.js'
 import { constantTimeEqual } from '../codec/equal.js'
 import { latin1Decode, latin1Encode } from '../codec/latin1.js'
@@ -104,8 +105,7 @@ class DigestMd5Client extends ClientBase {
   constructor(options: DigestMd5ClientOptions) {
     super()
     this.#username = requireText(options.username, 'username')
-    if (typeof options.password !== 'string' || options.password === '') throw malformed('empty password')
-    this.#password = options.password
+    this.#password = textOption('DIGEST-MD5', 'password', options.password)
     this.#authzid = options.authzid === undefined || options.authzid === '' ? '' : requireText(options.authzid, 'authzid')
     const service = requireText(options.service, 'service', true)
     const host = requireText(options.host, 'host', true)
@@ -232,8 +232,9 @@ export const digestMd5: Mechanism<DigestMd5ClientOptions, DigestMd5ServerOptions
     if (options.credentials === undefined) throw new SaslError('protocol-violation', 'DIGEST-MD5 server needs credentials()')
     requireText(options.service, 'service', true)
     if (options.host !== undefined) requireText(options.host, 'host', true)
-    const realms = options.realm === undefined ? [] : typeof options.realm === 'string' ? [options.realm] : [...options.realm]
-    for (const realm of realms) requireText(realm, 'realm')
+    // A string or a list (any other type is refused as a realm that is not a string).
+    const given: unknown = options.realm
+    const realms = (given === undefined ? [] : Array.isArray(given) ? [...given] : [given]).map((realm) => requireText(realm, 'realm'))
     // Kept as sent (one char per octet), to compare with what the client echoes.
     const nonce = latin1Decode(utf8Encode(options.nonce === undefined ? randomNonce(options.random) : requireText(options.nonce, 'nonce')))
     // Object.assign: on V8 a spread followed by new keys gives every copy a hidden class of its own.

@@ -2,7 +2,7 @@
  * The EXTERNAL server (RFC 4422 Appendix A), loaded on its first step by `external.server()`.
  */
 import { SaslError } from '../core/errors.js'
-import { ServerBase, type ServerOutcome, checkIdentityLength, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, checkOptionType, concludeAuthentication, lookupCredentials, notAuthorized } from '../core/server.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
 import type { ExternalServerOptions } from './external.js'
 
@@ -13,6 +13,8 @@ export class ExternalServer extends ServerBase {
   /** `options` is the descriptor's copy. */
   constructor(options: ExternalServerOptions) {
     super(options.maxMessageBytes)
+    // Decision 5: checked here, as this code loads, to keep the check out of the up-front bundle.
+    checkOptionType(this.mechanism, 'identity', options.identity)
     this.#options = options
   }
 

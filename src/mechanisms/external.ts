@@ -4,6 +4,7 @@
  *
  * @module saslkit/external
  */
+import { SaslError } from '../core/errors.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
 import { utf8Encode } from '../codec/utf8.js'
@@ -38,9 +39,11 @@ class ExternalClient extends ClientBase {
   readonly mechanism = 'EXTERNAL'
   readonly #authzid: string
 
-  constructor(options: ExternalClientOptions) {
+  constructor({ authzid = '' }: ExternalClientOptions) {
     super()
-    this.#authzid = options.authzid ?? ''
+    // Decision 5: an authzid that is not a string is the caller's mistake, never coerced.
+    if (typeof authzid !== 'string') throw new SaslError('protocol-violation', 'EXTERNAL: authzid is not a string')
+    this.#authzid = authzid
   }
 
   // RFC 4422 A.1: the initial response is the authzid, empty when none is requested.

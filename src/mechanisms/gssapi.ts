@@ -195,6 +195,7 @@ class GssapiClient extends ClientBase {
     checkProvider(options.provider, 'client')
     this.#provider = options.provider
     const authzid = options.authzid ?? ''
+    if (typeof authzid !== 'string') throw new SaslError('protocol-violation', `${MECHANISM}: authzid must be a string`)
     // RFC 4752 §3.1: the authzid is UTF-8 and not NUL-terminated, so it cannot hold a NUL.
     if (authzid.includes('\0')) throw new SaslError('malformed-request', `${MECHANISM}: authzid contains NUL`)
     this.#authzid = utf8Encode(authzid)

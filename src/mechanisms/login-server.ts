@@ -2,7 +2,7 @@
  * The LOGIN server (draft-murchison-sasl-login-00), loaded on its first step by `login.server()`.
  */
 import { SaslError } from '../core/errors.js'
-import { ServerBase, type ServerOutcome, checkIdentityLength, checkPlaintextPassword, concludeAuthentication, notAuthorized } from '../core/server.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, checkOptionType, checkPlaintextPassword, concludeAuthentication, notAuthorized } from '../core/server.js'
 import { utf8Encode } from '../codec/utf8.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
 import type { LoginServerOptions } from './login.js'
@@ -19,6 +19,9 @@ export class LoginServer extends ServerBase {
     this.#options = options
     // The descriptor copied the caller's prompts as given (a JS caller may leave one out).
     const prompts = options.prompts
+    // Decision 5: checked here, as this code loads, to keep the check out of the up-front bundle.
+    checkOptionType(this.mechanism, 'a prompt', prompts?.username)
+    checkOptionType(this.mechanism, 'a prompt', prompts?.password)
     this.#prompts = { username: utf8Encode(prompts?.username ?? 'Username:'), password: utf8Encode(prompts?.password ?? 'Password:') }
   }
 

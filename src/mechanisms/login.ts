@@ -46,8 +46,9 @@ class LoginClient extends ClientBase {
 
   constructor({ username, password, prepare }: LoginClientOptions) {
     super()
+    // Decision 5: a non-string is the caller's mistake; what the text holds is checked below.
     if (typeof username !== 'string' || typeof password !== 'string') {
-      throw new SaslError('malformed-request', 'LOGIN: username and password must be strings')
+      throw new SaslError('protocol-violation', 'LOGIN: username or password is not a string')
     }
     const user = prepare ? prepare(username) : username
     const pass = prepare ? prepare(password) : password

@@ -98,10 +98,10 @@ export function checkClientValue(mechanism: string, value: unknown, field: strin
   return value
 }
 
-/** Client side: a TCP port, 1–65535. */
+/** Client side: a TCP port, 1–65535; anything else is the caller's mistake (decision 5). */
 export function checkClientPort(mechanism: string, port: unknown): number {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw malformed(mechanism, 'invalid port')
-  return port
+  if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) throw new SaslError('protocol-violation', `${mechanism}: invalid port`)
+  return port as number
 }
 
 /** `prefix` then every `key=value%x01`, then the closing `%x01` (RFC 7628 §3.1 `client-resp`). */

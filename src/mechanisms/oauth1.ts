@@ -193,7 +193,7 @@ class Signer {
     this.#tokenSecret = options.tokenSecret === undefined ? '' : requireString(mechanism, options.tokenSecret, 'tokenSecret', true)
     this.#nonce = options.nonce === undefined ? undefined : requireString(mechanism, options.nonce, 'nonce')
     if (options.timestamp !== undefined && !(Number.isSafeInteger(options.timestamp) && options.timestamp > 0)) {
-      throw malformed(mechanism, 'invalid timestamp')
+      throw new SaslError('protocol-violation', `${mechanism}: invalid timestamp`)
     }
     this.#timestamp = options.timestamp
     this.#random = options.random ?? randomBytes

@@ -47,8 +47,9 @@ class PlainClient extends ClientBase {
 
   constructor({ username, password, authzid = '', prepare }: PlainClientOptions) {
     super()
-    if (typeof username !== 'string' || typeof password !== 'string') {
-      throw new SaslError('malformed-request', 'PLAIN: username and password must be strings')
+    // Decision 5: a non-string is the caller's mistake; what the text holds is checked below.
+    if (typeof username !== 'string' || typeof password !== 'string' || typeof authzid !== 'string') {
+      throw new SaslError('protocol-violation', 'PLAIN: username, password or authzid is not a string')
     }
     const authcid = prepare ? prepare(username) : username
     const passwd = prepare ? prepare(password) : password

@@ -32,6 +32,11 @@ export function malformed(message: string): SaslError {
   return new SaslError('malformed-request', `SCRAM: ${message}`)
 }
 
+/** Decision 5: an option that is missing, of the wrong type or out of range is the caller's mistake. */
+export function badOption(message: string): SaslError {
+  return new SaslError('protocol-violation', `SCRAM: ${message}`)
+}
+
 /**
  * Reads `attr=value,…`: the `required` attributes first, in order (their values are returned in
  * that order), then optional extensions, which are ignored (RFC 5802 §5.1: "unrecognized
@@ -59,18 +64,18 @@ export function checkNonce(nonce: string, what: string, maxLength = MAX_NONCE_LE
   if (nonce.length > maxLength || !/^[\x21-\x2b\x2d-\x7e]+$/.test(nonce)) throw malformed(`invalid ${what} nonce`)
 }
 
-/** A nonce part: the option text (checked), or random bytes in base64. */
+/** A nonce part: the `nonce` option (for vectors; decision 5: a string, of nonce characters), or random bytes in base64. */
 export function makeNonce(given: string | undefined, random: (length: number) => Uint8Array): string {
   if (given === undefined) return base64Encode(random(NONCE_BYTES))
-  if (typeof given !== 'string') throw malformed('nonce option must be a string')
+  if (typeof given !== 'string') throw badOption('nonce must be a string')
   checkNonce(given, 'configured')
   return given
 }
 
-export function iterationOption(value: unknown, fallback: number, what: string): number {
+export function iterationOption<F extends number | undefined>(value: unknown, fallback: F, what: string): number | F {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw malformed(`${what} must be a positive integer`)
-  return value
+  if (!Number.isSafeInteger(value) || (value as number) < 1) throw badOption(`${what} must be a positive integer`)
+  return value as number
 }
 
 /**

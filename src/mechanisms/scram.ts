@@ -28,6 +28,7 @@ import {
   DEFAULT_MAX_ITERATIONS,
   DEFAULT_MIN_ITERATIONS,
   MAX_NONCE_LENGTH,
+  badOption,
   checkNonce,
   iterationOption,
   makeNonce,
@@ -179,7 +180,7 @@ interface CachedKeys {
 function optionalBytes(value: unknown, length: number | undefined, what: string): Uint8Array | undefined {
   if (value === undefined) return undefined
   if (!(value instanceof Uint8Array) || value.length === 0 || (length !== undefined && value.length !== length)) {
-    throw malformed(`${what} must be ${length === undefined ? 'non-empty bytes' : `${length} bytes`}`)
+    throw badOption(`${what} must be ${length === undefined ? 'non-empty bytes' : `${length} bytes`}`)
   }
   return new Uint8Array(value) // a copy: the caller's array may be a view into memory it reuses
 }
@@ -205,29 +206,32 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     super()
     this.mechanism = name
     this.#variant = variant
-    const { username, password, channelBinding } = options
-    if (typeof username !== 'string' || username === '') throw malformed('empty username')
-    if (password !== undefined && (typeof password !== 'string' || password === '')) throw malformed('empty password')
+    const { username, password, channelBinding, authzid = '' } = options
+    // Decision 5: a non-string is the caller's mistake. What the text holds (empty, characters
+    // SASLprep refuses) is checked with SASLprep, by start(): malformed-request.
+    if (typeof username !== 'string' || typeof (password ?? '') !== 'string' || typeof authzid !== 'string') {
+      throw badOption('username, password or authzid must be a string')
+    }
     this.#username = username
     this.#password = password
     const key = (value: unknown, what: string): Uint8Array | undefined => optionalBytes(value, variant.outputLen, what)
     const cached: CachedKeys = {
       salt: optionalBytes(options.salt, undefined, 'salt'),
-      iterations: options.iterations === undefined ? undefined : iterationOption(options.iterations, 0, 'iterations'),
+      iterations: iterationOption(options.iterations, undefined, 'iterations'),
       saltedPassword: key(options.saltedPassword, 'saltedPassword'),
       clientKey: key(options.clientKey, 'clientKey'),
       serverKey: key(options.serverKey, 'serverKey'),
     }
     if ((cached.clientKey === undefined) !== (cached.serverKey === undefined)) {
-      throw new SaslError('protocol-violation', `${name}: clientKey and serverKey come together`)
+      throw badOption('clientKey and serverKey come together')
     }
     if (password === undefined && cached.saltedPassword === undefined && cached.clientKey === undefined) {
-      throw new SaslError('protocol-violation', `${name} client needs a password, a saltedPassword, or clientKey and serverKey`)
+      throw badOption('the client needs a password, a saltedPassword, or clientKey and serverKey')
     }
     this.#cached = cached
     if (channelBinding !== undefined) {
       const { type, data } = channelBinding
-      if (!CHANNEL_BINDING_TYPES.has(type)) throw malformed('unknown channel-binding type')
+      if (!CHANNEL_BINDING_TYPES.has(type)) throw badOption('unknown channel-binding type')
       this.#binding = { type, data: optionalBytes(data, undefined, 'channel-binding data')! }
     }
     // RFC 5802 §6: a -PLUS variant must bind; refuse before anything is sent.
@@ -235,14 +239,11 @@ class ScramClientImpl extends ClientBase implements ScramClient {
       throw new SaslError('protocol-violation', `${name} needs channelBinding: { type, data } from the TLS connection`)
     }
     // RFC 5802 §6: `p=` when binding, `y` when able to bind but the server seems unable, else `n`.
-    const authzid = typeof options.authzid === 'string' ? options.authzid : ''
-    this.#gs2Header = encodeGs2Header(
-      channelBinding === undefined ? { flag: 'n', authzid } : variant.plus ? { flag: 'p', cbType: channelBinding.type, authzid } : { flag: 'y', authzid },
-    )
+    this.#gs2Header = encodeGs2Header({ flag: channelBinding === undefined ? 'n' : variant.plus ? 'p' : 'y', cbType: channelBinding?.type ?? '', authzid })
     this.#clientNonce = makeNonce(options.nonce, options.random ?? randomBytes)
     this.#minIterations = iterationOption(options.minIterations, DEFAULT_MIN_ITERATIONS, 'minIterations')
     this.#maxIterations = iterationOption(options.maxIterations, DEFAULT_MAX_ITERATIONS, 'maxIterations')
-    if (this.#minIterations > this.#maxIterations) throw malformed('minIterations exceeds maxIterations')
+    if (this.#minIterations > this.#maxIterations) throw badOption('minIterations exceeds maxIterations')
   }
 
   get keys(): ScramKeys | undefined {
@@ -255,12 +256,12 @@ class ScramClientImpl extends ClientBase implements ScramClient {
   protected async onStart(): Promise<Uint8Array> {
     // RFC 5802 §5.1: the username is prepared with SASLprep as a query string.
     const username = await saslprepLazily(this.#username)
-    if (username === '') throw malformed('the username is empty after SASLprep')
+    if (username === '') throw malformed('empty username (after SASLprep)')
     if (this.#password !== undefined) {
       // RFC 5802 §2.2: Normalize(password) is SASLprep with the password as a stored string.
       // Prepared now, so that a password SASLprep refuses fails before anything is sent.
       this.#preparedPassword = await saslprepLazily(this.#password, { storedString: true })
-      if (this.#preparedPassword === '') throw malformed('the password is empty after SASLprep')
+      if (this.#preparedPassword === '') throw malformed('empty password (after SASLprep)')
     }
     // RFC 5802 §5.1: saslname escaping of "," and "=".
     this.#clientFirstBare = `n=${escapeSaslname(username)},r=${this.#clientNonce}`
@@ -390,7 +391,7 @@ let configuredSecret: Uint8Array | undefined
 function secretBytes(secret: Uint8Array | string | undefined): Uint8Array {
   if (secret === undefined) return (processSecret ??= randomBytes(32))
   const bytes = typeof secret === 'string' && secret !== '' ? utf8Encode(secret) : secret instanceof Uint8Array && secret.length > 0 ? secret : undefined
-  if (bytes === undefined) throw new SaslError('protocol-violation', 'SCRAM server: secret must be a non-empty string or Uint8Array')
+  if (bytes === undefined) throw badOption('the server secret must be a non-empty string or Uint8Array')
   // A copy, also of a string's fresh bytes: the caller may change its array later.
   if (configuredSecret === undefined || !constantTimeEqual(configuredSecret, bytes)) configuredSecret = new Uint8Array(bytes)
   return configuredSecret
@@ -405,7 +406,8 @@ function scramServerConfig(name: string, options: ScramServerOptions): ScramServ
     .filter(({ data }) => data instanceof Uint8Array && data.length > 0)
     .map(({ type, data }) => ({ type, data: new Uint8Array(data) }))
   const iterations = iterationOption(options.iterations, DEFAULT_MIN_ITERATIONS, 'iterations')
-  if (options.nonce !== undefined) checkNonce(options.nonce, 'configured')
+  // The configured nonce is checked now; the server makes its nonces on its first step.
+  if (options.nonce !== undefined) makeNonce(options.nonce, randomBytes)
   // Object.assign, not `{ ...options, bindings, … }`: on V8 a spread followed by new keys gives
   // every copy a map (hidden class) of its own, a few hundred bytes per server.
   return Object.assign({}, options, {

@@ -39,7 +39,8 @@ export interface ChannelBindingOptions {
  *   and older only; refused on TLS 1.3 (RFC 8446 §C.5).
  *
  * A binding the connection cannot provide throws `SaslError('invalid-mechanism')`; a socket
- * that is not a TLS socket with a finished handshake throws `SaslError('protocol-violation')`.
+ * that is not a TLS socket with a finished handshake, or an unknown type, throws
+ * `SaslError('protocol-violation')`.
  *
  * @example
  * ```ts
@@ -82,7 +83,8 @@ function compute(socket: TLSSocket, type: ChannelBinding['type'], side: 'client'
     case 'tls-unique':
       return { type, data: tlsUnique(socket, side, protocol) }
     default:
-      throw new SaslError('invalid-mechanism', 'channelBinding: unknown channel-binding type')
+      // Decision 5: a type outside ChannelBinding['type'] is the caller's mistake.
+      throw new SaslError('protocol-violation', 'channelBinding: unknown channel-binding type')
   }
 }
 

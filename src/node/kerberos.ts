@@ -98,9 +98,11 @@ class KerberosInitiator implements GssInitiator {
   initiatorName: string | undefined
 
   constructor(options: KerberosOptions) {
-    if (typeof options.service !== 'string' || options.service === '') {
-      throw new SaslError('protocol-violation', 'saslkit/node kerberos(): service (service@host) is required')
+    // Decision 5: a missing or non-string option is the caller's mistake; an empty name, text that cannot be sent.
+    if (typeof options.service !== 'string' || (options.principal !== undefined && typeof options.principal !== 'string')) {
+      throw new SaslError('protocol-violation', 'saslkit/node kerberos(): service (service@host) is required, and it and principal must be strings')
     }
+    if (options.service === '') throw new SaslError('malformed-request', 'saslkit/node kerberos(): empty service')
     this.#options = { service: options.service, principal: options.principal, flags: options.flags ?? GSS_C_MUTUAL_FLAG | GSS_C_SEQUENCE_FLAG }
     this.#module = options.module
   }

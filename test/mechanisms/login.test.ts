@@ -72,8 +72,8 @@ describe('LOGIN negative cases', () => {
     expect(failureCode(await s.next(new Uint8Array(0)))).toBe('malformed-request')
     expect(failureCode(await login.server({ credentials }).next(fromHex('ff')))).toBe('incorrect-encoding')
   })
-  it('client refuses a missing password', async () => {
-    await rejectsWithCode(() => login.client({ username: 'tim' } as never), 'malformed-request')
+  it('client refuses a missing password (the caller\'s mistake, decision 5)', async () => {
+    await rejectsWithCode(() => login.client({ username: 'tim' } as never), 'protocol-violation')
   })
   it('client refuses a third challenge', async () => {
     const c = login.client({ username: 'tim', password: 'x' })

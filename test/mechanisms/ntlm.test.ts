@@ -432,7 +432,7 @@ describe('NTLM negative cases', () => {
     if (challenge.type !== 'challenge') throw new Error('expected CHALLENGE')
     await c.next(challenge.challenge)
     await rejectsWithCode(c.next(challenge.challenge), 'malformed-request')
-    await rejectsWithCode(() => ntlm.client({ username: 'tim' }), 'malformed-request')
+    await rejectsWithCode(() => ntlm.client({ username: 'tim' }), 'protocol-violation') // neither password nor ntHash: decision 5
     await rejectsWithCode(() => ntlm.client({ username: '', password: 'x' }), 'malformed-request')
     await rejectsWithCode(() => ntlm.client({ username: 'EXAMPLE\\', password: 'x' }), 'malformed-request')
     await rejectsWithCode(() => ntlm.client({ username: 'tim', ntHash: new Uint8Array(15) }), 'protocol-violation')

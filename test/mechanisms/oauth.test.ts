@@ -438,8 +438,9 @@ describe('OAuth client option checks', () => {
     ['empty username', () => oauthBearer.client({ username: '', token: 't' }), 'malformed-request'],
     ['%x01 in the username', () => xoauth2.client({ username: 'a\x01b', token: 't' }), 'malformed-request'],
     ['%x01 in the host', () => oauthBearer.client({ username: 'u', token: 't', host: 'a\x01' }), 'malformed-request'],
-    ['port 0', () => oauthBearer.client({ username: 'u', token: 't', port: 0 }), 'malformed-request'],
-    ['port 1.5', () => oauthBearer.client({ username: 'u', token: 't', port: 1.5 }), 'malformed-request'],
+    // Decision 5: a number out of range is the caller's mistake.
+    ['port 0', () => oauthBearer.client({ username: 'u', token: 't', port: 0 }), 'protocol-violation'],
+    ['port 1.5', () => oauthBearer.client({ username: 'u', token: 't', port: 1.5 }), 'protocol-violation'],
     ['a token that is no string or function', () => oauthBearer.client({ username: 'u', token: 42 as never }), 'protocol-violation'],
   ]
   for (const [name, make, code] of bad) {

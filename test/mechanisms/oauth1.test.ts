@@ -424,9 +424,10 @@ describe('OAuth 1.0a client option checks', () => {
   const bad: Array<[string, () => unknown, string]> = [
     ['OAUTH10A without a host', () => oauth10a.client({ ...base, host: '' }), 'malformed-request'],
     ['OAUTH10A with a host holding "/"', () => oauth10a.client({ ...base, host: 'h/x' }), 'malformed-request'],
-    ['OAUTH10A without a port', () => oauth10a.client({ ...base, port: undefined as never }), 'malformed-request'],
+    // Decision 5: a missing or out-of-range number is the caller's mistake; bad text is not.
+    ['OAUTH10A without a port', () => oauth10a.client({ ...base, port: undefined as never }), 'protocol-violation'],
     ['a realm with a quote', () => oauth10a.client({ ...base, realm: 'a"b' }), 'malformed-request'],
-    ['timestamp 0', () => oauth10a.client({ ...base, timestamp: 0 }), 'malformed-request'],
+    ['timestamp 0', () => oauth10a.client({ ...base, timestamp: 0 }), 'protocol-violation'],
     ['an empty nonce', () => oauth10a.client({ ...base, nonce: '' }), 'malformed-request'],
     ['no consumer key', () => oauth10a.client({ ...base, consumerKey: '' }), 'malformed-request'],
     ['a consumer secret that is no string', () => oauth10a.client({ ...base, consumerSecret: 5 as never }), 'protocol-violation'],

@@ -112,7 +112,11 @@ describe('PLAIN negative cases', () => {
     await rejectsWithCode(() => plain.client({ username: 'a', password: '' }), 'malformed-request')
     await rejectsWithCode(() => plain.client({ username: '', password: 'x' }), 'malformed-request')
     await rejectsWithCode(() => plain.client({ username: 'a', password: 'x', authzid: 'z\0' }), 'malformed-request')
-    await rejectsWithCode(() => plain.client({ username: 'a' } as never), 'malformed-request')
+  })
+
+  it('client refuses a missing password and a non-string authzid (the caller\'s mistakes, decision 5)', async () => {
+    await rejectsWithCode(() => plain.client({ username: 'a' } as never), 'protocol-violation')
+    await rejectsWithCode(() => plain.client({ username: 'a', password: 'x', authzid: 42 as unknown as string }), 'protocol-violation')
   })
 
   it('client refuses a challenge after its response', async () => {

@@ -611,15 +611,20 @@ describe('SCRAM misuse', () => {
     }
   })
 
+  // Decision 5: the program's mistakes (missing, contradictory, mistyped, out-of-range options)
+  // are protocol-violation; text the wire format cannot carry is malformed-request.
   it('bad client options', async () => {
     await rejectsWithCode(() => scramSha256.client({ username: 'user' }), 'protocol-violation')
     await rejectsWithCode(() => scramSha256.client({ username: 'user', clientKey: new Uint8Array(32) }), 'protocol-violation')
-    await rejectsWithCode(() => scramSha256.client({ username: '', password: 'p' }), 'malformed-request')
-    await rejectsWithCode(() => scramSha256.client({ username: 'u', password: '' }), 'malformed-request')
-    await rejectsWithCode(() => scramSha256.client({ username: 'u', saltedPassword: new Uint8Array(20) }), 'malformed-request')
-    await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', minIterations: 10, maxIterations: 5 }), 'malformed-request')
-    await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', channelBinding: { type: 'tls-foo' as 'tls-unique', data: new Uint8Array(1) } }), 'malformed-request')
-    await rejectsWithCode(() => scramSha256Plus.client({ username: 'u', password: 'p', channelBinding: { type: 'tls-unique', data: new Uint8Array(0) } }), 'malformed-request')
+    // Text is SASLprep's to judge, by start(), before anything is sent.
+    await rejectsWithCode(scramSha256.client({ username: '', password: 'p' }).start(), 'malformed-request')
+    await rejectsWithCode(scramSha256.client({ username: 'u', password: '' }).start(), 'malformed-request')
+    await rejectsWithCode(() => scramSha256.client({ username: 42 as unknown as string, password: 'p' }), 'protocol-violation')
+    await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', authzid: 42 as unknown as string }), 'protocol-violation')
+    await rejectsWithCode(() => scramSha256.client({ username: 'u', saltedPassword: new Uint8Array(20) }), 'protocol-violation')
+    await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', minIterations: 10, maxIterations: 5 }), 'protocol-violation')
+    await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', channelBinding: { type: 'tls-foo' as 'tls-unique', data: new Uint8Array(1) } }), 'protocol-violation')
+    await rejectsWithCode(() => scramSha256Plus.client({ username: 'u', password: 'p', channelBinding: { type: 'tls-unique', data: new Uint8Array(0) } }), 'protocol-violation')
     await rejectsWithCode(() => scramSha256.client({ username: 'u', password: 'p', nonce: 'a,b' }), 'malformed-request')
     await rejectsWithCode(scramSha256.client({ username: 'u\u0007', password: 'p' }).start(), 'malformed-request')
     await rejectsWithCode(scramSha256.client({ username: 'u', password: 'p\u0221' }).start(), 'malformed-request') // unassigned in a stored string

@@ -225,7 +225,7 @@ describe('channelBinding on a real node:tls connection', () => {
     try {
       await rejectsWithCode(() => channelBinding(v13.client, 'tls-unique'), 'invalid-mechanism')
       await rejectsWithCode(() => channelBinding(v12.server, 'tls-exporter'), 'invalid-mechanism')
-      await rejectsWithCode(() => channelBinding(v13.client, 'tls-bogus' as BindingType), 'invalid-mechanism')
+      await rejectsWithCode(() => channelBinding(v13.client, 'tls-bogus' as BindingType), 'protocol-violation') // decision 5
       // The side can be forced: the server's own end as "client" has no peer certificate.
       await rejectsWithCode(() => channelBinding(v13.server, 'tls-server-end-point', { side: 'client' }), 'invalid-mechanism')
     } finally {

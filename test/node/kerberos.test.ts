@@ -140,7 +140,10 @@ describe('saslkit/node kerberos() adapter', () => {
     }
   })
 
-  it('requires a service name → protocol-violation', async () => {
-    await rejectsWithCode(() => kerberos({ service: '' }), 'protocol-violation')
+  it('requires a service name: missing → protocol-violation, empty → malformed-request', async () => {
+    // Decision 5: missing or mistyped is the caller's mistake; empty is text that cannot be sent.
+    await rejectsWithCode(() => kerberos({} as never), 'protocol-violation')
+    await rejectsWithCode(() => kerberos({ service: 'imap@h', principal: 5 as never }), 'protocol-violation')
+    await rejectsWithCode(() => kerberos({ service: '' }), 'malformed-request')
   })
 })

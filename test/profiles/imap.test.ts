@@ -74,9 +74,11 @@ describe('IMAP client', () => {
     })
   }
 
+  // Decision 5: a tag the wire format cannot carry is malformed-request; one that is no string, protocol-violation.
   it('refuses an invalid tag', () => {
     for (const tag of ['', 'A 1', 'A+1', '*', 'A(1', 'A"1', 'A\\1', 'A%1', 'A{1'])
-      expect(() => imap.client(plainTest(), { tag })).toThrowError(expect.objectContaining({ code: 'protocol-violation' }))
+      expect(() => imap.client(plainTest(), { tag })).toThrowError(expect.objectContaining({ code: 'malformed-request' }))
+    expect(() => imap.client(plainTest(), { tag: 1 as unknown as string })).toThrowError(expect.objectContaining({ code: 'protocol-violation' }))
   })
 
   it('defaults to tag A1 and no initial response', async () => {

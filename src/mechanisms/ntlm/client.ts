@@ -5,6 +5,7 @@
  */
 import { SaslError } from '../../core/errors.js'
 import { ClientBase } from '../../core/guard.js'
+import { optionalStrings, stringOption, textOption } from '../../core/options.js'
 import type { ChannelBinding, ClientRandomOptions, SaslClient } from '../../core/types.js'
 import { randomBytes } from '../../crypto/random.js'
 import {
@@ -141,23 +142,23 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
 
   constructor(options: NtlmClientOptions) {
     super()
-    if (typeof options.username !== 'string' || options.username === '') throw new SaslError('malformed-request', 'NTLM: empty username')
-    const split = splitUsername(options.username)
+    // Decision 5: a missing or non-string option is the caller's mistake (protocol-violation);
+    // an empty username or password is text the user typed (malformed-request).
+    const split = splitUsername(textOption('NTLM', 'username', options.username))
     if (split.user === '') throw new SaslError('malformed-request', 'NTLM: empty username')
+    optionalStrings('NTLM', options, ['domain', 'workstation', 'targetName'])
     this.#user = split.user
     this.#domain = options.domain ?? split.domain ?? ''
     this.#workstation = options.workstation ?? ''
-    if (options.password !== undefined && typeof options.password === 'string' && options.password !== '') {
-      this.#ntHash = ntHash(options.password)
-      this.#legacyPassword = options.legacy === true ? options.password : undefined
+    const password = options.password === undefined ? '' : stringOption('NTLM', 'password', options.password)
+    if (password !== '') {
+      this.#ntHash = ntHash(password)
+      this.#legacyPassword = options.legacy === true ? password : undefined
     } else if (options.ntHash !== undefined) {
       this.#ntHash = copyBytes(options.ntHash, 16, 'ntHash')!
       this.#legacyPassword = undefined
     } else {
-      throw new SaslError('malformed-request', 'NTLM: a password or ntHash is required')
-    }
-    for (const [name, value] of [['domain', options.domain], ['workstation', options.workstation], ['targetName', options.targetName]] as const) {
-      if (value !== undefined && typeof value !== 'string') throw new SaslError('protocol-violation', `NTLM: ${name} must be a string`)
+      throw options.password === '' ? new SaslError('malformed-request', 'NTLM: empty password') : new SaslError('protocol-violation', 'NTLM: a password or ntHash is required')
     }
     this.#targetName = options.targetName
     if (options.channelBinding !== undefined) {

@@ -24,7 +24,7 @@ export { hmacMd5 }
  * ```
  */
 export function ntHash(password: string): Uint8Array {
-  if (typeof password !== 'string') throw new SaslError('malformed-request', 'ntHash: the password must be a string')
+  if (typeof password !== 'string') throw new SaslError('protocol-violation', 'ntHash: the password must be a string')
   return md4(utf16le(password))
 }
 
