@@ -120,7 +120,7 @@ const families: Family[] = [
     server: {},
     required: [],
     serverRequired: [],
-    strings: ['trace'],
+    strings: [], // decision 5's exception: a trace that is not a string is sent as its text (tested below)
     serverStrings: ['username'],
     more: [
       ['client', 'a trace of 256 characters', { trace: 'x'.repeat(256) }, MR],
@@ -134,7 +134,7 @@ const families: Family[] = [
     server: { identity: 'fred@example.com' },
     required: [],
     serverRequired: [],
-    strings: ['authzid'],
+    strings: [], // decision 5's exception: an authzid that is not a string is sent as its text (tested below)
     serverStrings: ['identity'],
     more: [],
   },
@@ -384,4 +384,17 @@ describe('option errors of the public helpers (decision 5)', () => {
       await rejectsWithCode(run, code)
     })
   }
+})
+
+// Decision 5's one exception: the two clients whose whole code is a few lines under a 1 KB
+// budget send a non-string authzid (EXTERNAL) or trace (ANONYMOUS) as its text.
+describe('the exception: EXTERNAL authzid and ANONYMOUS trace (decision 5)', () => {
+  it('EXTERNAL client sends authzid 42 as the text "42"', async () => {
+    const sent = await external.client({ authzid: 42 as never }).start()
+    expect(new TextDecoder().decode(sent)).toBe('42')
+  })
+  it('ANONYMOUS client sends trace 42 as the text "42"', async () => {
+    const sent = await anonymous.client({ trace: 42 as never }).start()
+    expect(new TextDecoder().decode(sent)).toBe('42')
+  })
 })
