@@ -4,7 +4,7 @@
  * works unchanged. Each mechanism family contributes its own scheme here.
  */
 import { SaslError } from './core/errors.js'
-import { optionalStrings, textOption } from './core/options.js'
+import { optionalStrings, stringOption, textOption } from './core/options.js'
 import type { ScramStoredKeys, StoredCredentials } from './core/types.js'
 import { base64Decode, base64Encode } from './codec/base64.js'
 import { hexDecode, hexEncode } from './codec/bytes.js'
@@ -48,8 +48,10 @@ export interface DeriveOptions {
  * const stored = await deriveCredentials('pencil', { username: 'user', realm: 'example.com' })
  * ```
  */
-export async function deriveCredentials(password: string, options: DeriveOptions = {}): Promise<StoredCredentials> {
+export async function deriveCredentials(password: string, given: DeriveOptions = {}): Promise<StoredCredentials> {
   // Decision 5: an option of the wrong type is the caller's mistake; an empty password is not.
+  // Copied first: `null` options are then no options.
+  const options = { ...given }
   textOption('deriveCredentials', 'password', password)
   optionalStrings('deriveCredentials', options, ['username', 'realm'])
   const stored: { -readonly [K in keyof StoredCredentials]: StoredCredentials[K] } = {}
@@ -120,8 +122,9 @@ const SCRAM_SCHEMES: Readonly<Record<string, HashFunction>> = { 'SCRAM-SHA-1': S
 
 /**
  * Reads a Dovecot `{SCHEME}value` password (e.g. a passwd-file entry's password field).
- * Unknown schemes and malformed values are `malformed-request`. `{CRAM-MD5}` is 64 hex
- * digits (the HMAC-MD5 context); `{DIGEST-MD5}` is 32 hex digits of H(user:realm:password),
+ * Unknown schemes and malformed values are `malformed-request`; a value that is not a string
+ * is `protocol-violation`. `{CRAM-MD5}` is 64 hex digits (the HMAC-MD5 context);
+ * `{DIGEST-MD5}` is 32 hex digits of H(user:realm:password),
  * which only serves the username and realm it was made for (`doveadm pw -s DIGEST-MD5 -u
  * user@realm`).
  *
@@ -136,6 +139,8 @@ const SCRAM_SCHEMES: Readonly<Record<string, HashFunction>> = { 'SCRAM-SHA-1': S
  * ```
  */
 export function parsePasswordScheme(text: string): StoredCredentials {
+  // Decision 5: a value that is not text is the caller's mistake; text that does not parse is not.
+  stringOption('password scheme', 'the value', text)
   const match = /^\{([A-Z0-9.-]+)\}(.*)$/s.exec(text)
   if (match === null) throw new SaslError('malformed-request', 'password scheme: expected {SCHEME}value')
   const [, scheme, value] = match as unknown as [string, string, string]
@@ -173,10 +178,12 @@ export function parsePasswordScheme(text: string): StoredCredentials {
  * ```
  */
 export function formatPasswordScheme(scheme: PasswordScheme, credentials: StoredCredentials): string {
+  // Decision 5: credentials that are not an object are the caller's mistake.
+  if (typeof credentials !== 'object' || credentials === null) throw new SaslError('protocol-violation', 'password scheme: credentials must be an object')
   switch (scheme) {
     case 'PLAIN':
       if (credentials.password === undefined) throw new SaslError('malformed-request', 'password scheme: no plaintext password')
-      return `{PLAIN}${credentials.password}`
+      return `{PLAIN}${stringOption('password scheme', 'password', credentials.password)}`
     case 'CRAM-MD5':
       return `{CRAM-MD5}${hexEncode(schemeBytes(scheme, credentials.cramMd5, HMAC_MD5_CONTEXT_BYTES))}`
     case 'DIGEST-MD5':
@@ -194,7 +201,8 @@ export function formatPasswordScheme(scheme: PasswordScheme, credentials: Stored
     }
     default:
       // Decision 5: a scheme outside PasswordScheme is the caller's mistake.
-      throw new SaslError('protocol-violation', `password scheme: unsupported scheme ${String(scheme)}`)
+      // The message names no value: the scheme may have no text form (a symbol, an object without prototype).
+      throw new SaslError('protocol-violation', 'password scheme: unsupported scheme')
   }
 }
 

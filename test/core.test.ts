@@ -75,7 +75,7 @@ class EchoClient extends ClientBase {
 class ThrowingServer extends ServerBase {
   readonly mechanism = 'THROW'
   constructor(private readonly error: unknown) {
-    super(8)
+    super({ maxMessageBytes: 8 })
   }
   protected onNext(): never {
     throw this.error

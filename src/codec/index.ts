@@ -5,11 +5,11 @@
  *
  * @module saslkit/codec
  */
-export { base64Encode, base64Decode } from './base64.js'
-export { utf8Encode } from './utf8.js'
+export { base64Decode } from './base64.js'
+// The exported encoders and the comparison check their arguments (decision 5); see public.ts.
+export { base64Encode, constantTimeEqual, utf8Encode } from './public.js'
 export { utf8Decode } from './utf8-decode.js'
 export { concatBytes, hexEncode, hexDecode } from './bytes.js'
-export { constantTimeEqual } from './equal.js'
 export { ByteReader, ByteWriter } from './reader.js'
 export { encodeGs2Header, escapeSaslname } from './gs2.js'
 export { parseGs2Header, unescapeSaslname } from './gs2-parse.js'

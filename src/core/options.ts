@@ -7,7 +7,7 @@
  * value.
  */
 import { SaslError } from './errors.js'
-import type { ServerOptions } from './types.js'
+import type { ChannelBinding, ServerChannel, ServerOptions } from './types.js'
 
 /** Requires a way to check passwords; a server without one is a configuration mistake. */
 export function requirePasswordSource(options: Pick<ServerOptions, 'credentials' | 'verifyPassword'>, mechanism: string): void {
@@ -16,17 +16,20 @@ export function requirePasswordSource(options: Pick<ServerOptions, 'credentials'
   }
 }
 
-/** A string option: anything else (a number, `null`, a missing required one) is the caller's mistake, never coerced to text. */
-export function stringOption(mechanism: string, name: string, value: unknown): string {
-  if (typeof value !== 'string') throw new SaslError('protocol-violation', `${mechanism}: ${name} is not a string`)
-  return value
+/**
+ * A string option (or, with `type`, a callback: 'function'): anything else (a number, `null`,
+ * a missing required one) is the caller's mistake, never coerced to text.
+ */
+export function stringOption(mechanism: string, name: string, value: unknown, type = 'string'): string {
+  if (typeof value !== type) throw new SaslError('protocol-violation', `${mechanism}: ${name} is not a ${type}`)
+  return value as string
 }
 
-/** `stringOption` for each of `names` that `options` gives (optional string options). */
-export function optionalStrings(mechanism: string, options: object, names: readonly string[]): void {
+/** `stringOption` for each of `names` that `options` gives (optional options of one type: strings, or callbacks). */
+export function optionalStrings(mechanism: string, options: object, names: readonly string[], type?: string): void {
   for (const name of names) {
     const value = (options as Record<string, unknown>)[name]
-    if (value !== undefined) stringOption(mechanism, name, value)
+    if (value !== undefined) stringOption(mechanism, name, value, type)
   }
 }
 
@@ -38,4 +41,16 @@ export function optionalStrings(mechanism: string, options: object, names: reado
 export function textOption(mechanism: string, name: string, value: unknown, allowed = /./s): string {
   if (!allowed.test(stringOption(mechanism, name, value))) throw new SaslError('malformed-request', `${mechanism}: empty or invalid ${name}`)
   return value as string
+}
+
+/**
+ * A server channel's bindings, checked: a list that is not an array, or an entry that is not
+ * `{ type, data }` with bytes, is the caller's mistake (decision 5), never a TypeError later.
+ */
+export function channelBindings(channel: ServerChannel | undefined): readonly ChannelBinding[] {
+  const bindings: unknown = channel?.bindings ?? []
+  if (!Array.isArray(bindings) || !bindings.every((b) => typeof b?.type === 'string' && b.data instanceof Uint8Array)) {
+    throw new SaslError('protocol-violation', 'channel.bindings must be a list of { type, data }')
+  }
+  return bindings
 }

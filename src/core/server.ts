@@ -144,8 +144,15 @@ export abstract class ServerBase implements SaslServer {
   /** Set by a mechanism that negotiated a security layer. */
   declare securityLayer?: SecurityLayer
 
-  constructor(maxMessageBytes: number | undefined) {
-    this.#maxMessageBytes = maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+  /**
+   * `options`: the server options every mechanism shares. Decision 5: a callback that is not a
+   * function, or a size that is not a number, is the caller's mistake; checked as the server's
+   * code loads, so the first `next()` rejects with `protocol-violation`.
+   */
+  constructor(options: Pick<ServerOptions, 'credentials' | 'verifyPassword' | 'authorize' | 'maxMessageBytes'>) {
+    for (const name of ['credentials', 'verifyPassword', 'authorize'] as const) checkOptionType('server', name, options[name], 'function')
+    checkOptionType('server', 'maxMessageBytes', options.maxMessageBytes, 'number')
+    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
   }
 
   /**

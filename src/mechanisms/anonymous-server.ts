@@ -13,7 +13,7 @@ export class AnonymousServer extends ServerBase {
   readonly #username: string
 
   constructor(options: AnonymousServerOptions) {
-    super(options.maxMessageBytes)
+    super(options)
     // Decision 5: checked here, as this code loads, to keep the check out of the up-front bundle.
     checkOptionType(this.mechanism, 'allow', options.allow, 'boolean')
     checkOptionType(this.mechanism, 'username', options.username)

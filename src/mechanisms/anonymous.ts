@@ -44,7 +44,7 @@ class AnonymousClient extends ClientBase {
 
   constructor(options: AnonymousClientOptions) {
     super()
-    this.#trace = options.trace ?? ''
+    this.#trace = options?.trace ?? ''
     checkTrace(this.#trace)
   }
 

@@ -21,7 +21,7 @@ export class CramMd5Server extends ServerBase {
 
   /** `options` is the descriptor's checked copy; `challenge` the one it made. */
   constructor(options: ServerOptions, challenge: Uint8Array) {
-    super(options.maxMessageBytes)
+    super(options)
     this.#options = options
     this.#challenge = challenge
   }

@@ -7,7 +7,7 @@
  */
 import { SaslError } from '../core/errors.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
-import { textOption } from '../core/options.js'
+import { optionalStrings, textOption } from '../core/options.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
 import { concatBytes, hexEncode } from '../codec/bytes.js'
 import { utf8Encode } from '../codec/utf8.js'
@@ -83,11 +83,13 @@ class CramMd5Client extends ClientBase {
 
 function makeChallenge(options: CramMd5ServerOptions): string {
   const hostname = textOption('CRAM-MD5', 'hostname', options.hostname ?? 'localhost', HOSTNAME)
+  optionalStrings('CRAM-MD5', options, ['random', 'now'], 'function')
   const random = (options.random ?? randomBytes)(CHALLENGE_RANDOM_BYTES)
   if (!(random instanceof Uint8Array) || random.length !== CHALLENGE_RANDOM_BYTES) {
     throw new SaslError('protocol-violation', `CRAM-MD5: random(${CHALLENGE_RANDOM_BYTES}) must return that many bytes`)
   }
-  const seconds = Math.floor((options.now ?? (() => new Date()))().getTime() / 1000)
+  const now = (options.now ?? (() => new Date()))()
+  const seconds = now instanceof Date ? Math.floor(now.getTime() / 1000) : NaN
   if (!Number.isSafeInteger(seconds)) throw new SaslError('protocol-violation', 'CRAM-MD5: now() must return a valid Date')
   return `<${hexEncode(random)}.${seconds}@${hostname}>`
 }
@@ -108,12 +110,13 @@ function makeChallenge(options: CramMd5ServerOptions): string {
 export const cramMd5: Mechanism<CramMd5ClientOptions, CramMd5ServerOptions> = {
   name: 'CRAM-MD5',
   traits: { clientFirst: false, plaintext: false, mutual: false, channelBinding: false, strength: 25, legacy: true },
-  client: (options) => new CramMd5Client(options),
+  // Copies first: a missing options object is then a missing option (decision 5).
+  client: (options) => new CramMd5Client({ ...options }),
   server: (options) => {
-    if (options.credentials === undefined) throw new SaslError('protocol-violation', 'CRAM-MD5 server needs credentials()')
-    // Made now, so that a bad challenge, hostname, random() or now() throws here.
-    const challenge = utf8Encode(options.challenge === undefined ? makeChallenge(options) : textOption('CRAM-MD5', 'challenge', options.challenge))
     const copy = { ...options }
+    if (copy.credentials === undefined) throw new SaslError('protocol-violation', 'CRAM-MD5 server needs credentials()')
+    // Made now, so that a bad challenge, hostname, random() or now() throws here.
+    const challenge = utf8Encode(copy.challenge === undefined ? makeChallenge(copy) : textOption('CRAM-MD5', 'challenge', copy.challenge))
     return lazyServer('CRAM-MD5', () => import('./cram-md5-server.js'), (module) => new module.CramMd5Server(copy, challenge))
   },
 }

@@ -88,7 +88,7 @@ export class DigestMd5Server extends ServerBase {
 
   /** `options` is the descriptor's checked copy; `realms` and `nonce` what it made of them. */
   constructor(options: DigestMd5ServerOptions, realms: readonly string[], nonce: string) {
-    super(options.maxMessageBytes)
+    super(options)
     this.#realms = realms
     this.#nonce = nonce
     this.#options = options

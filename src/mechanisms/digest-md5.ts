@@ -227,8 +227,10 @@ class DigestMd5Client extends ClientBase {
 export const digestMd5: Mechanism<DigestMd5ClientOptions, DigestMd5ServerOptions> = {
   name: 'DIGEST-MD5',
   traits: { clientFirst: false, plaintext: false, mutual: true, channelBinding: false, strength: 30, legacy: true },
-  client: (options) => new DigestMd5Client(options),
-  server: (options) => {
+  // Copies first: a missing options object is then a missing option (decision 5).
+  client: (options) => new DigestMd5Client({ ...options }),
+  server: (serverOptions) => {
+    const options = { ...serverOptions }
     if (options.credentials === undefined) throw new SaslError('protocol-violation', 'DIGEST-MD5 server needs credentials()')
     requireText(options.service, 'service', true)
     if (options.host !== undefined) requireText(options.host, 'host', true)

@@ -12,7 +12,7 @@ export class ExternalServer extends ServerBase {
 
   /** `options` is the descriptor's copy. */
   constructor(options: ExternalServerOptions) {
-    super(options.maxMessageBytes)
+    super(options)
     // Decision 5: checked here, as this code loads, to keep the check out of the up-front bundle.
     checkOptionType(this.mechanism, 'identity', options.identity)
     this.#options = options

@@ -42,7 +42,7 @@ class ExternalClient extends ClientBase {
     super()
     // Decision 5's one exception: a non-string authzid is sent as its text, not refused (the
     // check would cost 4% of the 1 KB this whole bundle may weigh).
-    this.#authzid = options.authzid ?? ''
+    this.#authzid = options?.authzid ?? ''
   }
 
   // RFC 4422 A.1: the initial response is the authzid, empty when none is requested.
@@ -69,7 +69,8 @@ export const external: Mechanism<ExternalClientOptions, ExternalServerOptions> =
   name: 'EXTERNAL',
   traits: { clientFirst: true, plaintext: false, mutual: false, channelBinding: false, strength: 5, legacy: false, explicitOnly: true },
   client: (options) => new ExternalClient(options),
-  server: (options) => {
+  // A method, not an arrow: one byte fewer in a bundle at its 1 KB budget.
+  server(options) {
     const copy = { ...options }
     return lazyServer('EXTERNAL', () => import('./external-server.js'), (module) => new module.ExternalServer(copy))
   },

@@ -19,7 +19,7 @@ export class GssapiServer extends ServerBase {
 
   /** `options`, `offered` and `maxBuffer`: what the descriptor checked and copied at construction. */
   constructor(options: GssapiServerOptions, offered: number, maxBuffer: number) {
-    super(options.maxMessageBytes)
+    super(options)
     this.#offered = offered
     this.#maxBuffer = maxBuffer
     this.#options = options

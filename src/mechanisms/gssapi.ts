@@ -293,17 +293,18 @@ class GssapiClient extends ClientBase {
 export const gssapi: Mechanism<GssapiClientOptions, GssapiServerOptions> = {
   name: MECHANISM,
   traits: { clientFirst: true, plaintext: false, mutual: true, channelBinding: false, strength: 80, legacy: false },
-  client: (options) => new GssapiClient(options),
+  // Copies first: a missing options object is then a missing option (decision 5).
+  client: (options) => new GssapiClient({ ...options }),
   server: (options) => {
-    const provider = options.provider as unknown
+    const copy = { ...options }
+    const provider = copy.provider as unknown
     if (typeof provider !== 'function') checkProvider(provider, 'server')
-    const layers = options.securityLayers ?? LAYER_NAMES
+    const layers = copy.securityLayers ?? LAYER_NAMES
     if (!Array.isArray(layers) || layers.length === 0 || !layers.every(isLayerName)) {
       throw new SaslError('protocol-violation', `${MECHANISM}: securityLayers must list 'none', 'integrity' and/or 'confidentiality'`)
     }
     const offered = layers.reduce((mask: number, name: GssSecurityLayerName) => mask | LAYER_BITS[name], 0)
-    const maxBuffer = checkMaxBuffer(options.maxBuffer)
-    const copy = { ...options }
+    const maxBuffer = checkMaxBuffer(copy.maxBuffer)
     let server: SaslServer | undefined
     const lazy = lazyServer(MECHANISM, () => import('./gssapi-server.js'), (module) => (server = new module.GssapiServer(copy, offered, maxBuffer)))
     // The negotiated layer lives on the real server.

@@ -15,13 +15,14 @@ export class LoginServer extends ServerBase {
 
   /** `options` is the descriptor's checked copy, prompts copied as given. */
   constructor(options: LoginServerOptions) {
-    super(options.maxMessageBytes)
+    super(options)
     this.#options = options
     // The descriptor copied the caller's prompts as given (a JS caller may leave one out).
     const prompts = options.prompts
     // Decision 5: checked here, as this code loads, to keep the check out of the up-front bundle.
     checkOptionType(this.mechanism, 'a prompt', prompts?.username)
     checkOptionType(this.mechanism, 'a prompt', prompts?.password)
+    checkOptionType(this.mechanism, 'prepare', options.prepare, 'function')
     this.#prompts = { username: utf8Encode(prompts?.username ?? 'Username:'), password: utf8Encode(prompts?.password ?? 'Password:') }
   }
 

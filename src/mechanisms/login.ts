@@ -44,14 +44,20 @@ class LoginClient extends ClientBase {
   readonly mechanism = 'LOGIN'
   readonly #answers: Uint8Array[]
 
-  constructor({ username, password, prepare }: LoginClientOptions) {
+  constructor({ username, password, prepare = String }: LoginClientOptions) {
     super()
-    // Decision 5: a non-string is the caller's mistake; what the text holds is checked below.
-    if (typeof username !== 'string' || typeof password !== 'string') {
-      throw new SaslError('protocol-violation', 'LOGIN: username or password is not a string')
+    let user, pass
+    // Decision 5: a non-string (or a prepare() that is not a function or gives one) is the
+    // caller's mistake; what the text holds is checked below.
+    if (
+      typeof prepare !== 'function' ||
+      typeof username !== 'string' ||
+      typeof password !== 'string' ||
+      typeof (user = prepare(username)) !== 'string' ||
+      typeof (pass = prepare(password)) !== 'string'
+    ) {
+      throw new SaslError('protocol-violation', 'LOGIN: username or password is not a string, or prepare() not a function')
     }
-    const user = prepare ? prepare(username) : username
-    const pass = prepare ? prepare(password) : password
     if (!user || !pass || (user + pass).includes('\0')) {
       throw new SaslError('malformed-request', 'LOGIN: empty username or password, or a NUL in one')
     }
@@ -82,12 +88,13 @@ class LoginClient extends ClientBase {
 export const login: Mechanism<LoginClientOptions, LoginServerOptions> = {
   name: 'LOGIN',
   traits: { clientFirst: false, plaintext: true, mutual: false, channelBinding: false, strength: 15, legacy: true },
-  client: (options) => new LoginClient(options),
+  // Copies first: a missing options object is then a missing option (decision 5).
+  client: (options) => new LoginClient({ ...options }),
   server: (options) => {
-    requirePasswordSource(options, 'LOGIN')
     // The prompts are copied too (the server fills in the defaults). Object.assign: on V8 a
     // spread followed by new keys gives every copy a hidden class of its own.
-    const copy = Object.assign({}, options, { prompts: { ...options.prompts } })
+    const copy = Object.assign({}, options, { prompts: { ...options?.prompts } })
+    requirePasswordSource(copy, 'LOGIN')
     return lazyServer('LOGIN', () => import('./login-server.js'), (module) => new module.LoginServer(copy))
   },
 }

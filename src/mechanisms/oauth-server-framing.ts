@@ -148,8 +148,8 @@ export abstract class OAuthServerBase extends ServerBase {
   readonly #dummy: Uint8Array
   #pending: SaslError | undefined
 
-  constructor(maxMessageBytes: number | undefined, dummy: Uint8Array) {
-    super(maxMessageBytes)
+  constructor(options: ServerOptions, dummy: Uint8Array) {
+    super(options)
     this.#dummy = dummy
   }
 

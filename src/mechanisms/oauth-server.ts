@@ -21,7 +21,7 @@ export class OAuthBearerServer extends OAuthServerBase {
 
   /** `options` is the descriptor's checked copy. */
   constructor(options: OAuthServerOptions) {
-    super(options.maxMessageBytes, dummyResponse.kvsep)
+    super(options, dummyResponse.kvsep)
     this.#options = options
   }
 
@@ -58,7 +58,7 @@ export class XOAuth2Server extends OAuthServerBase {
 
   /** `options` is the descriptor's checked copy. */
   constructor(options: OAuthServerOptions) {
-    super(options.maxMessageBytes, dummyResponse.empty)
+    super(options, dummyResponse.empty)
     this.#options = options
   }
 

@@ -91,9 +91,10 @@ function tokenSource(mechanism: string, token: unknown): TokenSource {
 }
 
 /** Checks the server options at once; the server itself loads on its first step. */
-function lazyOAuthServer(mechanism: string, options: OAuthServerOptions, build: (module: typeof import('./oauth-server.js'), copy: OAuthServerOptions) => SaslServer): SaslServer {
-  if (typeof options.validateToken !== 'function') throw new SaslError('protocol-violation', `${mechanism} server needs validateToken()`)
-  const copy = { ...options }
+function lazyOAuthServer(mechanism: string, given: OAuthServerOptions, build: (module: typeof import('./oauth-server.js'), copy: OAuthServerOptions) => SaslServer): SaslServer {
+  // Copies first: a missing options object is then a missing option (decision 5).
+  const copy = { ...given }
+  if (typeof copy.validateToken !== 'function') throw new SaslError('protocol-violation', `${mechanism} server needs validateToken()`)
   return lazyServer(mechanism, () => import('./oauth-server.js'), (module) => build(module, copy))
 }
 
@@ -164,7 +165,7 @@ class XOAuth2Client extends BearerClient {
 export const oauthBearer: Mechanism<OAuthClientOptions, OAuthServerOptions> = {
   name: 'OAUTHBEARER',
   traits: { clientFirst: true, plaintext: true, mutual: false, channelBinding: false, strength: 60, legacy: false },
-  client: (options) => new OAuthBearerClient(options),
+  client: (options) => new OAuthBearerClient({ ...options }),
   server: (options) => lazyOAuthServer('OAUTHBEARER', options, (module, copy) => new module.OAuthBearerServer(copy)),
 }
 
@@ -181,6 +182,6 @@ export const oauthBearer: Mechanism<OAuthClientOptions, OAuthServerOptions> = {
 export const xoauth2: Mechanism<OAuthClientOptions, OAuthServerOptions> = {
   name: 'XOAUTH2',
   traits: { clientFirst: true, plaintext: true, mutual: false, channelBinding: false, strength: 55, legacy: true },
-  client: (options) => new XOAuth2Client(options),
+  client: (options) => new XOAuth2Client({ ...options }),
   server: (options) => lazyOAuthServer('XOAUTH2', options, (module, copy) => new module.XOAuth2Server(copy)),
 }

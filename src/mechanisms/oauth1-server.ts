@@ -100,7 +100,7 @@ export class OAuth10aServer extends OAuthServerBase {
 
   /** `options` is the descriptor's checked copy. */
   constructor(options: OAuth1ServerOptions) {
-    super(options.maxMessageBytes, dummyResponse.kvsep)
+    super(options, dummyResponse.kvsep)
     this.#options = options
   }
 
@@ -162,7 +162,7 @@ export class XOAuthServer extends OAuthServerBase {
 
   /** `options` is the descriptor's checked copy. */
   constructor(options: OAuth1ServerOptions) {
-    super(options.maxMessageBytes, dummyResponse.empty)
+    super(options, dummyResponse.empty)
     this.#options = options
   }
 

@@ -14,6 +14,7 @@
  */
 import { SaslError } from '../core/errors.js'
 import { lazyServer } from '../core/guard.js'
+import { optionalStrings } from '../core/options.js'
 import type { Mechanism, SaslServer, ServerOptions } from '../core/types.js'
 import { hexEncode } from '../codec/bytes.js'
 import { encodeGs2Header } from '../codec/gs2.js'
@@ -196,6 +197,7 @@ class Signer {
       throw new SaslError('protocol-violation', `${mechanism}: invalid timestamp`)
     }
     this.#timestamp = options.timestamp
+    optionalStrings(mechanism, options, ['random', 'now'], 'function')
     this.#random = options.random ?? randomBytes
     this.#now = options.now ?? (() => new Date())
   }
@@ -294,11 +296,12 @@ class XOAuthClient extends OAuthClientBase {
 }
 
 /** Checks the server options at once; the server itself loads on its first step. */
-function lazyOAuth1Server(mechanism: string, options: OAuth1ServerOptions, build: (module: typeof import('./oauth1-server.js'), copy: OAuth1ServerOptions) => SaslServer): SaslServer {
-  if (typeof options.secrets !== 'function' || typeof options.validateToken !== 'function') {
+function lazyOAuth1Server(mechanism: string, given: OAuth1ServerOptions, build: (module: typeof import('./oauth1-server.js'), copy: OAuth1ServerOptions) => SaslServer): SaslServer {
+  // Copies first: a missing options object is then a missing option (decision 5).
+  const copy = { ...given }
+  if (typeof copy.secrets !== 'function' || typeof copy.validateToken !== 'function') {
     throw new SaslError('protocol-violation', `${mechanism} server needs secrets() and validateToken()`)
   }
-  const copy = { ...options }
   return lazyServer(mechanism, () => import('./oauth1-server.js'), (module) => build(module, copy))
 }
 
@@ -324,7 +327,7 @@ function lazyOAuth1Server(mechanism: string, options: OAuth1ServerOptions, build
 export const oauth10a: Mechanism<OAuth10aClientOptions, OAuth1ServerOptions> = {
   name: 'OAUTH10A',
   traits: { clientFirst: true, plaintext: false, mutual: false, channelBinding: false, strength: 12, legacy: true },
-  client: (options) => new OAuth10aClient(options),
+  client: (options) => new OAuth10aClient({ ...options }),
   server: (options) => lazyOAuth1Server('OAUTH10A', options, (module, copy) => new module.OAuth10aServer(copy)),
 }
 
@@ -342,6 +345,6 @@ export const oauth10a: Mechanism<OAuth10aClientOptions, OAuth1ServerOptions> = {
 export const xoauth: Mechanism<XOAuthClientOptions, OAuth1ServerOptions> = {
   name: 'XOAUTH',
   traits: { clientFirst: true, plaintext: false, mutual: false, channelBinding: false, strength: 11, legacy: true },
-  client: (options) => new XOAuthClient(options),
+  client: (options) => new XOAuthClient({ ...options }),
   server: (options) => lazyOAuth1Server('XOAUTH', options, (module, copy) => new module.XOAuthServer(copy)),
 }

@@ -2,7 +2,7 @@
  * The PLAIN server (RFC 4616 §2), loaded on its first step by `plain.server()`.
  */
 import { SaslError } from '../core/errors.js'
-import { ServerBase, type ServerOutcome, checkIdentityLength, checkPlaintextPassword, concludeAuthentication, notAuthorized } from '../core/server.js'
+import { ServerBase, type ServerOutcome, checkIdentityLength, checkOptionType, checkPlaintextPassword, concludeAuthentication, notAuthorized } from '../core/server.js'
 import { utf8Decode } from '../codec/utf8-decode.js'
 import type { PlainServerOptions } from './plain.js'
 
@@ -12,7 +12,9 @@ export class PlainServer extends ServerBase {
 
   /** `options` is the descriptor's checked copy. */
   constructor(options: PlainServerOptions) {
-    super(options.maxMessageBytes)
+    super(options)
+    // Decision 5: checked as this code loads, to keep the check out of the up-front bundle.
+    checkOptionType(this.mechanism, 'prepare', options.prepare, 'function')
     this.#options = options
   }
 

@@ -45,14 +45,21 @@ class PlainClient extends ClientBase {
   /** authzid NUL authcid NUL passwd, checked; encoded at start(), so no copy is kept to hand out. */
   readonly #message: string
 
-  constructor({ username, password, authzid = '', prepare }: PlainClientOptions) {
+  constructor({ username, password, authzid = '', prepare = String }: PlainClientOptions) {
     super()
-    // Decision 5: a non-string is the caller's mistake; what the text holds is checked below.
-    if (typeof username !== 'string' || typeof password !== 'string' || typeof authzid !== 'string') {
-      throw new SaslError('protocol-violation', 'PLAIN: username, password or authzid is not a string')
+    let authcid, passwd
+    // Decision 5: a non-string (or a prepare() that is not a function or gives one) is the
+    // caller's mistake; what the text holds is checked below.
+    if (
+      typeof prepare !== 'function' ||
+      typeof username !== 'string' ||
+      typeof password !== 'string' ||
+      typeof authzid !== 'string' ||
+      typeof (authcid = prepare(username)) !== 'string' ||
+      typeof (passwd = prepare(password)) !== 'string'
+    ) {
+      throw new SaslError('protocol-violation', 'PLAIN: username, password or authzid is not a string, or prepare() not a function')
     }
-    const authcid = prepare ? prepare(username) : username
-    const passwd = prepare ? prepare(password) : password
     // RFC 4616 §2: authcid and passwd are 1*SAFE, and no field may hold a NUL.
     if (!authcid || !passwd || (authzid + authcid + passwd).includes('\0')) {
       throw new SaslError('malformed-request', 'PLAIN: empty username or password, or a NUL in a field')
@@ -81,10 +88,11 @@ class PlainClient extends ClientBase {
 export const plain: Mechanism<PlainClientOptions, PlainServerOptions> = {
   name: 'PLAIN',
   traits: { clientFirst: true, plaintext: true, mutual: false, channelBinding: false, strength: 20, legacy: false },
-  client: (options) => new PlainClient(options),
+  // Copies first: a missing options object is then a missing option (decision 5).
+  client: (options) => new PlainClient({ ...options }),
   server: (options) => {
-    requirePasswordSource(options, 'PLAIN')
     const copy = { ...options }
+    requirePasswordSource(copy, 'PLAIN')
     return lazyServer('PLAIN', () => import('./plain-server.js'), (module) => new module.PlainServer(copy))
   },
 }

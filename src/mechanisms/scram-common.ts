@@ -66,7 +66,12 @@ export function checkNonce(nonce: string, what: string, maxLength = MAX_NONCE_LE
 
 /** A nonce part: the `nonce` option (for vectors; decision 5: a string, of nonce characters), or random bytes in base64. */
 export function makeNonce(given: string | undefined, random: (length: number) => Uint8Array): string {
-  if (given === undefined) return base64Encode(random(NONCE_BYTES))
+  if (given === undefined) {
+    // Decision 5: a random that is not a function, or gives anything but the bytes asked for, is the caller's mistake.
+    const bytes: unknown = typeof random === 'function' && random(NONCE_BYTES)
+    if (!(bytes instanceof Uint8Array) || bytes.length !== NONCE_BYTES) throw badOption(`random(${NONCE_BYTES}) must return that many bytes`)
+    return base64Encode(bytes)
+  }
   if (typeof given !== 'string') throw badOption('nonce must be a string')
   checkNonce(given, 'configured')
   return given

@@ -84,7 +84,7 @@ export class ScramServerImpl extends ServerBase {
 
   /** `config` is what the descriptor checked and copied at construction. */
   constructor(variant: ScramVariant, name: string, config: ScramServerConfig) {
-    super(config.maxMessageBytes)
+    super(config)
     this.mechanism = name
     this.#variant = variant
     this.#config = config

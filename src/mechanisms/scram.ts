@@ -12,6 +12,7 @@
  * @module saslkit/scram
  */
 import { SaslError, type SaslErrorCode } from '../core/errors.js'
+import { channelBindings } from '../core/options.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../core/limits.js'
 import type { ChannelBinding, ClientRandomOptions, Mechanism, SaslClient, ServerOptions } from '../core/types.js'
@@ -209,9 +210,11 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     const { username, password, channelBinding, authzid = '' } = options
     // Decision 5: a non-string is the caller's mistake. What the text holds (empty, characters
     // SASLprep refuses) is checked with SASLprep, by start(): malformed-request.
-    if (typeof username !== 'string' || typeof (password ?? '') !== 'string' || typeof authzid !== 'string') {
+    if (typeof username !== 'string' || (password !== undefined && typeof password !== 'string') || typeof authzid !== 'string') {
       throw badOption('username, password or authzid must be a string')
     }
+    // RFC 5801 §4: a saslname holds no NUL (UTF8-char-safe); text the wire cannot carry.
+    if (authzid.includes('\0')) throw malformed('NUL in authzid')
     this.#username = username
     this.#password = password
     const key = (value: unknown, what: string): Uint8Array | undefined => optionalBytes(value, variant.outputLen, what)
@@ -230,9 +233,10 @@ class ScramClientImpl extends ClientBase implements ScramClient {
     }
     this.#cached = cached
     if (channelBinding !== undefined) {
-      const { type, data } = channelBinding
+      // Spread: null (or any value but a binding) is then an unknown type, never a TypeError.
+      const { type, data } = { ...channelBinding }
       if (!CHANNEL_BINDING_TYPES.has(type)) throw badOption('unknown channel-binding type')
-      this.#binding = { type, data: optionalBytes(data, undefined, 'channel-binding data')! }
+      this.#binding = { type, data: optionalBytes(data ?? 0, undefined, 'channel-binding data')! }
     }
     // RFC 5802 §6: a -PLUS variant must bind; refuse before anything is sent.
     if (variant.plus && this.#binding === undefined) {
@@ -402,8 +406,8 @@ const NO_BINDINGS: readonly ChannelBinding[] = []
 function scramServerConfig(name: string, options: ScramServerOptions): ScramServerConfig {
   if (options.credentials === undefined) throw new SaslError('protocol-violation', `${name} server needs credentials()`)
   // Only bindings with data count: "-PLUS only when channel.bindings has data" (API.md §5).
-  const bindings = (options.channel?.bindings ?? [])
-    .filter(({ data }) => data instanceof Uint8Array && data.length > 0)
+  const bindings = channelBindings(options.channel)
+    .filter(({ data }) => data.length > 0)
     .map(({ type, data }) => ({ type, data: new Uint8Array(data) }))
   const iterations = iterationOption(options.iterations, DEFAULT_MIN_ITERATIONS, 'iterations')
   // The configured nonce is checked now; the server makes its nonces on its first step.
@@ -427,9 +431,10 @@ function scramMechanism(fn: HashFunction, plus: boolean, strength: number): Scra
   return {
     name,
     traits: { clientFirst: true, plaintext: false, mutual: true, channelBinding: plus, strength, legacy: false },
-    client: (options) => new ScramClientImpl(variant, name, options),
+    // Copies first: a missing options object is then a missing option (decision 5).
+    client: (options) => new ScramClientImpl(variant, name, { ...options }),
     server: (options) => {
-      const config = scramServerConfig(name, options)
+      const config = scramServerConfig(name, { ...options })
       return lazyServer(name, () => import('./scram-server.js'), (module) => new module.ScramServerImpl(variant, name, config))
     },
   }

@@ -6,6 +6,7 @@
  * wire format (a `ClientWire` / `ServerWire`).
  */
 import { SaslError, asSaslError, type SaslErrorCode } from '../core/errors.js'
+import { channelBindings } from '../core/options.js'
 import type { Identity, Mechanism, SaslClient, SecurityLayer, ServerChannel, ServerOptions } from '../core/types.js'
 import { base64Decode } from '../codec/base64.js'
 
@@ -427,7 +428,7 @@ export class ProfileServer implements ServerExchange {
         throw misuse('server() mechanisms must be mechanism descriptors')
       }
     }
-    const channel = { secure: options.channel?.secure === true, bindings: [...(options.channel?.bindings ?? [])] }
+    const channel = { secure: options.channel?.secure === true, bindings: [...channelBindings(options.channel)] }
     this.#config = { mechanisms: [...mechanisms], shared, overrides: { ...mechanismOptions }, channel, maxLineLength }
     this.#loadWire = loadWire
     this.mechanisms = Object.freeze(mechanisms.filter((m) => refusalFor(m, channel) === undefined).map((m) => m.name))

@@ -170,12 +170,12 @@ export class ImapServer extends ProfileServer {
  * ```
  */
 export function client(sasl: SaslClient, options: ImapClientOptions = {}): ClientExchange {
-  const tag = options.tag ?? 'A1'
+  const tag = options?.tag ?? 'A1'
   // Decision 5: a tag that is not a string is the caller's mistake; one with characters a tag
   // cannot hold (RFC 9051 §9 `tag`), text the wire format cannot carry.
   if (typeof tag !== 'string') throw new SaslError('protocol-violation', 'IMAP: tag must be a string')
   if (!TAG.test(tag)) throw new SaslError('malformed-request', 'IMAP: invalid tag')
-  const saslIr = options.saslIr === true
+  const saslIr = options?.saslIr === true
   return clientExchange(sasl, (mechanism) => imapClientWire(mechanism, tag, saslIr))
 }
 

@@ -131,7 +131,7 @@ export class Pop3Server extends ProfileServer {
  * ```
  */
 export function client(sasl: SaslClient, options: Pop3ClientOptions = {}): ClientExchange {
-  const copied: Pop3ClientOptions = options.initialResponse === false ? { initialResponse: false } : {}
+  const copied: Pop3ClientOptions = options?.initialResponse === false ? { initialResponse: false } : {}
   return clientExchange(sasl, (mechanism) => pop3ClientWire(mechanism, copied))
 }
 

@@ -186,7 +186,7 @@ export class SmtpServer extends ProfileServer {
  * ```
  */
 export function client(sasl: SaslClient, options: SmtpClientOptions = {}): ClientExchange {
-  const copied: SmtpClientOptions = options.initialResponse === false ? { initialResponse: false } : {}
+  const copied: SmtpClientOptions = options?.initialResponse === false ? { initialResponse: false } : {}
   return clientExchange(sasl, (mechanism) => smtpClientWire(mechanism, copied))
 }
 
@@ -304,6 +304,8 @@ export function parseEhlo(lines: readonly string[]): EhloCapabilities {
  * ```
  */
 export function encodeXtext(text: string): string {
+  // Decision 5: a value that is not text is the caller's mistake.
+  if (typeof text !== 'string') throw new SaslError('protocol-violation', 'xtext: not a string')
   let out = ''
   for (const byte of utf8Encode(text)) {
     out += byte >= 0x21 && byte <= 0x7e && byte !== 0x2b && byte !== 0x3d ? String.fromCharCode(byte) : `+${byte.toString(16).toUpperCase().padStart(2, '0')}`

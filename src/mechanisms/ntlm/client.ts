@@ -147,6 +147,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     const split = splitUsername(textOption('NTLM', 'username', options.username))
     if (split.user === '') throw new SaslError('malformed-request', 'NTLM: empty username')
     optionalStrings('NTLM', options, ['domain', 'workstation', 'targetName'])
+    optionalStrings('NTLM', options, ['random', 'now'], 'function')
     this.#user = split.user
     this.#domain = options.domain ?? split.domain ?? ''
     this.#workstation = options.workstation ?? ''
@@ -163,7 +164,7 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     this.#targetName = options.targetName
     if (options.channelBinding !== undefined) {
       // MS-NLMP §3.1.5.1.2 and [MS-NLMP] EPA: Windows binds to the server certificate (RFC 5929).
-      if (options.channelBinding.type !== 'tls-server-end-point') {
+      if (options.channelBinding?.type !== 'tls-server-end-point') {
         throw new SaslError('protocol-violation', 'NTLM: channel binding must be tls-server-end-point')
       }
       this.#bindingHash = channelBindingsHash(options.channelBinding)
@@ -292,5 +293,6 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
 
 /** Builds an NTLM client (see {@link NtlmClientOptions}). */
 export function createNtlmClient(options: NtlmClientOptions): NtlmClient {
-  return new NtlmClientImpl(options)
+  // Copies first: a missing options object is then a missing option (decision 5).
+  return new NtlmClientImpl({ ...options })
 }

@@ -3,7 +3,7 @@
  * (server.ts) loads on its first step.
  */
 import { SaslError } from '../../core/errors.js'
-import { optionalStrings } from '../../core/options.js'
+import { channelBindings, optionalStrings } from '../../core/options.js'
 import type { SaslServer, ServerOptions } from '../../core/types.js'
 import type { NtlmSession } from './session.js'
 
@@ -72,17 +72,20 @@ export interface NtlmServer extends SaslServer {
 }
 
 /** Checks the options that must fail at construction, and copies them. */
-export function ntlmServerOptions(options: NtlmServerOptions): NtlmServerOptions {
+export function ntlmServerOptions(given: NtlmServerOptions): NtlmServerOptions {
+  // Copies first: a missing options object is then a missing option (decision 5).
+  const options = { ...given }
   if (options.credentials === undefined) throw new SaslError('protocol-violation', 'NTLM server needs credentials()')
   if (options.serverChallenge !== undefined && (!(options.serverChallenge instanceof Uint8Array) || options.serverChallenge.length !== 8)) {
     throw new SaslError('protocol-violation', 'NTLM: serverChallenge must be 8 bytes')
   }
   // Decision 5: names sent in the CHALLENGE are strings, never coerced to text.
   optionalStrings('NTLM', options, ['netbiosDomain', 'netbiosComputer', 'dnsDomain', 'dnsComputer'])
+  optionalStrings('NTLM', options, ['random', 'now'], 'function')
   const window = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS
   if (typeof window !== 'number' || Number.isNaN(window) || window < 0) throw new SaslError('protocol-violation', 'NTLM: timestampWindowMs must be 0 or more')
   // Copies of what the server reads later: the caller may reuse or change its options.
-  const binding = options.channel?.bindings?.find((b) => b.type === 'tls-server-end-point')
+  const binding = channelBindings(options.channel).find((b) => b.type === 'tls-server-end-point')
   const channel = { secure: options.channel?.secure === true, bindings: binding === undefined ? [] : [{ type: binding.type, data: new Uint8Array(binding.data) }] }
   // Object.assign: on V8 a spread followed by new keys gives every copy a hidden class of its own.
   const serverChallenge = options.serverChallenge?.slice()

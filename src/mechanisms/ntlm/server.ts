@@ -95,7 +95,7 @@ class NtlmServerImpl extends ServerBase implements NtlmServer {
 
   /** `options` is the descriptor's checked copy (see ntlmServerOptions). */
   constructor(options: NtlmServerOptions) {
-    super(options.maxMessageBytes)
+    super(options)
     this.#options = options
     this.#random = options.random ?? randomBytes
     this.#now = options.now ?? (() => new Date())
