@@ -7,7 +7,7 @@
  * value.
  */
 import { SaslError } from './errors.js'
-import type { ChannelBinding, ServerChannel, ServerOptions } from './types.js'
+import type { ServerOptions } from './types.js'
 
 /** Requires a way to check passwords; a server without one is a configuration mistake. */
 export function requirePasswordSource(options: Pick<ServerOptions, 'credentials' | 'verifyPassword'>, mechanism: string): void {
@@ -41,16 +41,4 @@ export function optionalStrings(mechanism: string, options: object, names: reado
 export function textOption(mechanism: string, name: string, value: unknown, allowed = /./s): string {
   if (!allowed.test(stringOption(mechanism, name, value))) throw new SaslError('malformed-request', `${mechanism}: empty or invalid ${name}`)
   return value as string
-}
-
-/**
- * A server channel's bindings, checked: a list that is not an array, or an entry that is not
- * `{ type, data }` with bytes, is the caller's mistake (decision 5), never a TypeError later.
- */
-export function channelBindings(channel: ServerChannel | undefined): readonly ChannelBinding[] {
-  const bindings: unknown = channel?.bindings ?? []
-  if (!Array.isArray(bindings) || !bindings.every((b) => typeof b?.type === 'string' && b.data instanceof Uint8Array)) {
-    throw new SaslError('protocol-violation', 'channel.bindings must be a list of { type, data }')
-  }
-  return bindings
 }

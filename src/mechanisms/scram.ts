@@ -12,7 +12,6 @@
  * @module saslkit/scram
  */
 import { SaslError, type SaslErrorCode } from '../core/errors.js'
-import { channelBindings } from '../core/options.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../core/limits.js'
 import type { ChannelBinding, ClientRandomOptions, Mechanism, SaslClient, ServerOptions } from '../core/types.js'
@@ -406,8 +405,11 @@ const NO_BINDINGS: readonly ChannelBinding[] = []
 function scramServerConfig(name: string, options: ScramServerOptions): ScramServerConfig {
   if (options.credentials === undefined) throw new SaslError('protocol-violation', `${name} server needs credentials()`)
   // Only bindings with data count: "-PLUS only when channel.bindings has data" (API.md §5).
-  const bindings = channelBindings(options.channel)
-    .filter(({ data }) => data.length > 0)
+  const given: unknown = options.channel?.bindings ?? []
+  // Decision 5: a list that is not an array is the caller's mistake.
+  if (!Array.isArray(given)) throw badOption('channel.bindings must be an array')
+  const bindings = (given as ChannelBinding[])
+    .filter((binding) => binding?.data instanceof Uint8Array && binding.data.length > 0)
     .map(({ type, data }) => ({ type, data: new Uint8Array(data) }))
   const iterations = iterationOption(options.iterations, DEFAULT_MIN_ITERATIONS, 'iterations')
   // The configured nonce is checked now; the server makes its nonces on its first step.

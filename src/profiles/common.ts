@@ -6,7 +6,6 @@
  * wire format (a `ClientWire` / `ServerWire`).
  */
 import { SaslError, asSaslError, type SaslErrorCode } from '../core/errors.js'
-import { channelBindings } from '../core/options.js'
 import type { Identity, Mechanism, SaslClient, SecurityLayer, ServerChannel, ServerOptions } from '../core/types.js'
 import { base64Decode } from '../codec/base64.js'
 
@@ -419,8 +418,10 @@ export class ProfileServer implements ServerExchange {
 
   /** @internal */
   constructor(loadWire: WireLoader, options: ProfileServerOptions) {
-    if (typeof options !== 'object' || options === null || !Array.isArray(options.mechanisms)) {
-      throw misuse('server() takes { mechanisms: [...], ... }')
+    // Decision 5: channel.bindings that is not a list is the caller's mistake too; each
+    // mechanism reads the entries it can use.
+    if (typeof options !== 'object' || options === null || !Array.isArray(options.mechanisms) || !Array.isArray(options.channel?.bindings ?? [])) {
+      throw misuse('server() takes { mechanisms: [...], channel?: { bindings?: [...] }, ... }')
     }
     const { mechanisms, mechanismOptions, maxLineLength, ...shared } = options as ProfileServerOptions & Record<string, unknown>
     for (const m of mechanisms) {
@@ -428,7 +429,7 @@ export class ProfileServer implements ServerExchange {
         throw misuse('server() mechanisms must be mechanism descriptors')
       }
     }
-    const channel = { secure: options.channel?.secure === true, bindings: [...channelBindings(options.channel)] }
+    const channel = { secure: options.channel?.secure === true, bindings: [...(options.channel?.bindings ?? [])] }
     this.#config = { mechanisms: [...mechanisms], shared, overrides: { ...mechanismOptions }, channel, maxLineLength }
     this.#loadWire = loadWire
     this.mechanisms = Object.freeze(mechanisms.filter((m) => refusalFor(m, channel) === undefined).map((m) => m.name))

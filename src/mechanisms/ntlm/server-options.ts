@@ -3,8 +3,8 @@
  * (server.ts) loads on its first step.
  */
 import { SaslError } from '../../core/errors.js'
-import { channelBindings, optionalStrings } from '../../core/options.js'
-import type { SaslServer, ServerOptions } from '../../core/types.js'
+import { optionalStrings } from '../../core/options.js'
+import type { ChannelBinding, SaslServer, ServerOptions } from '../../core/types.js'
 import type { NtlmSession } from './session.js'
 
 /**
@@ -85,7 +85,10 @@ export function ntlmServerOptions(given: NtlmServerOptions): NtlmServerOptions {
   const window = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS
   if (typeof window !== 'number' || Number.isNaN(window) || window < 0) throw new SaslError('protocol-violation', 'NTLM: timestampWindowMs must be 0 or more')
   // Copies of what the server reads later: the caller may reuse or change its options.
-  const binding = channelBindings(options.channel).find((b) => b.type === 'tls-server-end-point')
+  const bindings: unknown = options.channel?.bindings ?? []
+  // Decision 5: a list that is not an array, or a binding without bytes, is the caller's mistake.
+  const binding = Array.isArray(bindings) ? (bindings as ChannelBinding[]).find((b) => b?.type === 'tls-server-end-point') : 0
+  if (binding === 0 || (binding !== undefined && !(binding.data instanceof Uint8Array))) throw new SaslError('protocol-violation', 'NTLM: channel.bindings must be a list of { type, data }')
   const channel = { secure: options.channel?.secure === true, bindings: binding === undefined ? [] : [{ type: binding.type, data: new Uint8Array(binding.data) }] }
   // Object.assign: on V8 a spread followed by new keys gives every copy a hidden class of its own.
   const serverChallenge = options.serverChallenge?.slice()
