@@ -11,16 +11,21 @@
 import { describe, expect, it } from 'vitest'
 import {
   anonymous,
+  base64Encode,
+  constantTimeEqual,
   cramMd5,
   deriveCredentials,
   digestMd5,
   external,
+  formatPasswordScheme,
   gssapi,
+  imap,
   login,
   ntHash,
   ntlm,
   oauth10a,
   oauthBearer,
+  parsePasswordScheme,
   plain,
   saslprep,
   scramSha1,
@@ -29,6 +34,8 @@ import {
   scramSha256Plus,
   scramSha512,
   scramSha512Plus,
+  smtp,
+  utf8Encode,
   xoauth,
   xoauth2,
   type GssAcceptor,
@@ -75,6 +82,10 @@ interface Family {
   readonly strings: readonly string[]
   /** Every string option of the server. */
   readonly serverStrings: readonly string[]
+  /** Callback options of the client (each given as a number in a row); default none. */
+  readonly callbacks?: readonly string[]
+  /** Callback options of the server besides the shared ones (credentials, verifyPassword, authorize). */
+  readonly serverCallbacks?: readonly string[]
   /** Rule 2 and the other rule 1 cases of this family, by side. */
   readonly more: ReadonlyArray<readonly ['client' | 'server', string, Options, Code]>
 }
@@ -88,6 +99,8 @@ const families: Family[] = [
     serverRequired: ['credentials'],
     strings: ['username', 'password', 'authzid'],
     serverStrings: [],
+    callbacks: ['prepare'],
+    serverCallbacks: ['prepare'],
     more: [
       ['client', 'a null authzid', { authzid: null }, PV],
       ['client', 'an empty username', { username: '' }, MR],
@@ -96,6 +109,7 @@ const families: Family[] = [
       ['client', 'a NUL in the password', { password: 'a\0b' }, MR],
       ['client', 'a NUL in the authzid', { authzid: 'a\0b' }, MR],
       ['client', 'a prepare() that empties the username', { prepare: () => '' }, MR],
+      ['client', 'a prepare() that gives a number', { prepare: () => 42 }, PV],
     ],
   },
   {
@@ -106,7 +120,10 @@ const families: Family[] = [
     serverRequired: ['verifyPassword'],
     strings: ['username', 'password'],
     serverStrings: [],
+    callbacks: ['prepare'],
+    serverCallbacks: ['prepare'],
     more: [
+      ['client', 'a prepare() that gives a number', { prepare: () => 42 }, PV],
       ['client', 'an empty username', { username: '' }, MR],
       ['client', 'an empty password', { password: '' }, MR],
       ['client', 'a NUL in the password', { password: 'a\0b' }, MR],
@@ -146,6 +163,7 @@ const families: Family[] = [
     serverRequired: ['credentials'],
     strings: ['username', 'password'],
     serverStrings: ['hostname', 'challenge'],
+    serverCallbacks: ['random', 'now'],
     more: [
       ['client', 'an empty username', { username: '' }, MR],
       ['client', 'an empty password', { password: '' }, MR],
@@ -153,6 +171,8 @@ const families: Family[] = [
       ['server', 'a hostname with a space', { hostname: 'a b' }, MR],
       ['server', 'an empty challenge', { challenge: '' }, MR],
       ['server', 'random() giving too few bytes', { random: () => new Uint8Array(4) }, PV],
+      ['server', 'now() giving a number', { now: () => 42 }, PV],
+      ['server', 'now() giving nothing', { now: () => undefined }, PV],
     ],
   },
   {
@@ -163,6 +183,8 @@ const families: Family[] = [
     serverRequired: ['credentials', 'service'],
     strings: ['username', 'password', 'service', 'host', 'authzid', 'realm', 'cnonce'],
     serverStrings: ['service', 'host', 'realm', 'nonce'],
+    callbacks: ['random'],
+    serverCallbacks: ['random'],
     more: [
       ['client', 'an empty username', { username: '' }, MR],
       ['client', 'an empty password', { password: '' }, MR],
@@ -185,8 +207,14 @@ const families: Family[] = [
     serverRequired: ['credentials'],
     strings: ['username', 'password', 'authzid', 'nonce'],
     serverStrings: ['nonce'],
+    callbacks: ['random'],
     more: [
       ['client', 'iterations given as a string', { iterations: '4096' }, PV],
+      ['client', 'a null password', { password: null }, PV],
+      ['client', 'random() giving nothing', { random: () => undefined }, PV],
+      ['client', 'a null channelBinding', { channelBinding: null }, PV],
+      ['client', 'a NUL in the authzid', { authzid: 'a\0b' }, MR],
+      ['server', 'channel.bindings that is not an array', { channel: { secure: true, bindings: binding } }, PV],
       ['client', 'a salt that is not bytes', { salt: 'c2FsdA==' }, PV],
       ['client', 'a clientKey without a serverKey', { password: undefined, clientKey: new Uint8Array(64).subarray(0, 20) }, PV],
       ['client', 'minIterations above maxIterations', { minIterations: 10, maxIterations: 5 }, PV],
@@ -213,6 +241,9 @@ const families: Family[] = [
     more: [
       ['client', 'channel-binding data that is not bytes', { channelBinding: { type: 'tls-exporter', data: 'abc' } }, PV],
       ['client', 'empty channel-binding data', { channelBinding: { type: 'tls-exporter', data: new Uint8Array(0) } }, PV],
+      ['client', 'a channel binding without data', { channelBinding: { type: 'tls-exporter' } }, PV],
+      ['client', 'a null channelBinding', { channelBinding: null }, PV],
+      ['server', 'channel.bindings that is not an array', { channel: { secure: true, bindings: binding } }, PV],
       ['client', 'an empty username', { username: '' }, MR],
     ],
   },
@@ -224,7 +255,12 @@ const families: Family[] = [
     serverRequired: ['credentials'],
     strings: ['username', 'password', 'domain', 'workstation', 'targetName'],
     serverStrings: ['netbiosDomain', 'netbiosComputer', 'dnsDomain', 'dnsComputer'],
+    callbacks: ['random', 'now'],
+    serverCallbacks: ['random', 'now'],
     more: [
+      ['client', 'a null channelBinding', { channelBinding: null }, PV],
+      ['server', 'channel.bindings that is not an array', { channel: { secure: true, bindings: binding } }, PV],
+      ['server', 'a tls-server-end-point binding without bytes', { channel: { secure: true, bindings: [{ type: 'tls-server-end-point', data: 'x' }] } }, PV],
       ['client', 'an ntHash of 15 bytes', { password: undefined, ntHash: new Uint8Array(15) }, PV],
       ['client', 'a tls-exporter channel binding', { channelBinding: binding }, PV],
       ['client', 'a clientChallenge of 4 bytes', { clientChallenge: new Uint8Array(4) }, PV],
@@ -295,6 +331,7 @@ const families: Family[] = [
     serverRequired: ['secrets', 'validateToken'],
     strings: ['username', 'authzid', 'host', 'realm', 'consumerKey', 'consumerSecret', 'token', 'tokenSecret', 'nonce'],
     serverStrings: [],
+    callbacks: ['random', 'now'],
     more: [
       ['client', 'timestamp 0', { timestamp: 0 }, PV],
       ['client', 'port 70000', { port: 70000 }, PV],
@@ -313,12 +350,15 @@ const families: Family[] = [
     serverRequired: ['secrets', 'validateToken'],
     strings: ['username', 'protocol', 'consumerKey', 'consumerSecret', 'requestorId', 'token', 'tokenSecret', 'nonce'],
     serverStrings: [],
+    callbacks: ['random', 'now'],
     more: [
       ['client', 'a "/" in the username', { username: 'a/b' }, MR],
       ['client', 'a protocol with a space', { protocol: 'im ap' }, MR],
     ],
   },
 ]
+
+const SHARED_SERVER_CALLBACKS = ['credentials', 'verifyPassword', 'authorize']
 
 /** Every row: missing required options, each string option as a number, then the family's own cases. */
 function rowsOf(family: Family): Row[] {
@@ -327,6 +367,13 @@ function rowsOf(family: Family): Row[] {
     ...family.serverRequired.map((name) => ({ side: 'server' as const, why: `without ${name}`, options: without(family.server, name), code: PV })),
     ...family.strings.map((name) => ({ side: 'client' as const, why: `${name} given as a number`, options: { ...family.client, [name]: 42 }, code: PV })),
     ...family.serverStrings.map((name) => ({ side: 'server' as const, why: `${name} given as a number`, options: { ...family.server, [name]: 42 }, code: PV })),
+    ...(family.callbacks ?? []).map((name) => ({ side: 'client' as const, why: `${name} given as a number`, options: { ...family.client, [name]: 42 }, code: PV })),
+    // The callbacks every server shares are checked as its code loads (the first next()).
+    ...[...SHARED_SERVER_CALLBACKS, ...(family.serverCallbacks ?? [])].map((name) => ({ side: 'server' as const, why: `${name} given as a number`, options: { ...family.server, [name]: 42 }, code: PV })),
+    { side: 'server' as const, why: 'maxMessageBytes given as a string', options: { ...family.server, maxMessageBytes: '4096' }, code: PV },
+    // No options object at all, or null: a missing required option, never a TypeError.
+    ...(family.required.length === 0 ? [] : [undefined, null].map((options) => ({ side: 'client' as const, why: `options ${options}`, options: options as never, code: PV }))),
+    ...(family.serverRequired.length === 0 ? [] : [undefined, null].map((options) => ({ side: 'server' as const, why: `options ${options}`, options: options as never, code: PV }))),
     ...family.more.map(([side, why, changes, code]) => ({ side, why, options: { ...(side === 'client' ? family.client : family.server), ...changes }, code })),
   ]
   return family.mechanisms.flatMap((mechanism) => rows.map((row) => ({ mechanism, ...row })))
@@ -357,7 +404,7 @@ describe('option errors: one rule for every mechanism (decision 5)', () => {
         const error = await rejectsWithCode(() => attempt(row.mechanism, row.side, row.options), row.code)
         // Messages name the option, never a secret's value.
         for (const name of ['password', 'token', 'consumerSecret', 'tokenSecret', 'secret']) {
-          const value = row.options[name]
+          const value = row.options?.[name]
           if (typeof value === 'string' && value.length > 3) expect(error.message).not.toContain(value)
         }
       })
@@ -378,6 +425,15 @@ describe('option errors of the public helpers (decision 5)', () => {
     ['deriveCredentials of an empty password', () => deriveCredentials(''), MR],
     ['deriveCredentials of a password SASLprep refuses', () => deriveCredentials('pen\u0007cil'), MR],
     ['saslprep of a prohibited character', () => saslprep('a\u0007'), MR],
+    ['parsePasswordScheme of a number', () => parsePasswordScheme(42 as never), PV],
+    ['formatPasswordScheme of null credentials', () => formatPasswordScheme('PLAIN', null as never), PV],
+    ['formatPasswordScheme of a password that is a number', () => formatPasswordScheme('PLAIN', { password: 42 as never }), PV],
+    ['utf8Encode of a number', () => utf8Encode(42 as never), PV],
+    ['base64Encode of a string', () => base64Encode('Zm9v' as never), PV],
+    ['constantTimeEqual of numbers', () => constantTimeEqual(1 as never, 2 as never), PV],
+    ['smtp.encodeXtext of a number', () => smtp.encodeXtext(42 as never), PV],
+    ['smtp.authParameter of bytes', () => smtp.authParameter(new Uint8Array(1) as never), PV],
+    ['a profile server whose channel.bindings is not an array', () => imap.server({ mechanisms: [plain], credentials, channel: { secure: true, bindings: binding as never } }), PV],
   ]
   for (const [why, run, code] of rows) {
     it(`${why} → ${code}`, async () => {
@@ -392,6 +448,12 @@ describe('the exception: EXTERNAL authzid and ANONYMOUS trace (decision 5)', () 
   it('EXTERNAL client sends authzid 42 as the text "42"', async () => {
     const sent = await external.client({ authzid: 42 as never }).start()
     expect(new TextDecoder().decode(sent)).toBe('42')
+  })
+  it('without an options object, EXTERNAL and ANONYMOUS clients send an empty initial response', async () => {
+    for (const options of [undefined, null]) {
+      expect(await external.client(options as never).start()).toEqual(new Uint8Array(0))
+      expect(await anonymous.client(options as never).start()).toEqual(new Uint8Array(0))
+    }
   })
   it('ANONYMOUS client sends trace 42 as the text "42"', async () => {
     const sent = await anonymous.client({ trace: 42 as never }).start()
