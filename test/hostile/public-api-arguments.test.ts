@@ -3,9 +3,12 @@
 // every kind — undefined, null, numbers, text where bytes go and bytes where text goes,
 // symbols, arrays, objects, functions — and every option of every mechanism descriptor is set
 // to each of them in turn (nested fields and what callbacks return too). Each call must return,
-// resolve, or throw or reject a SaslError with an API code; a client or server that accepts its
-// options is then run against a peer built with good ones, and a step given anything but bytes
-// is `protocol-violation`. The walk over the exports fails when an export is not covered.
+// resolve, or throw or reject a SaslError with an API code (decision 5 picks which), never one
+// wrapping a TypeError of saslkit's own; a client or server that accepts its options is then
+// run against a peer built with good ones, and a step given anything but bytes is
+// `protocol-violation`. Junk a callback returns may fail inside a step, wrapped as the step
+// guards wrap whatever a step throws. The walk over the exports fails when an export is not
+// covered. Allowed exceptions, each with its reason: `SENT_AS_TEXT` and `textOnly` below.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import * as saslkit from '../../src/index.js'

@@ -6,8 +6,9 @@
 // 3. An optional string option given as anything else is refused (rule 1), never coerced.
 //
 // A client is refused by client() or, for the text SCRAM leaves to SASLprep and what a token
-// source gives, by start(); a server by server() or, for the few options that only its lazily loaded code reads
-// (ANONYMOUS `username`/`allow`, EXTERNAL `identity`, LOGIN `prompts`), by its first next().
+// source gives, by start(); a server by server() or, for the options that only its lazily loaded code reads
+// (ANONYMOUS `username`/`allow`, EXTERNAL `identity`, LOGIN `prompts`, PLAIN/LOGIN `prepare`, and
+// `credentials`/`verifyPassword`/`authorize`/`maxMessageBytes` of every server), by its first next().
 import { describe, expect, it } from 'vitest'
 import {
   anonymous,
