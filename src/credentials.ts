@@ -30,7 +30,7 @@ export interface DeriveOptions {
   readonly username?: string
   /** Needed by DIGEST-MD5's stored form. */
   readonly realm?: string
-  /** SCRAM iteration count; default 4096, the RFC 5802 §5.1 minimum and the SCRAM server's default. */
+  /** SCRAM iteration count, 1 to 10,000,000 (a SCRAM client refuses more by default); default 4096, the RFC 5802 §5.1 minimum and the SCRAM server's default. */
   readonly iterations?: number
   /** SCRAM salt, shared by the SHA-1/256/512 records; default 16 random bytes. */
   readonly salt?: Uint8Array
@@ -71,7 +71,10 @@ const SCRAM_HASHES: readonly HashFunction[] = [SHA1, SHA256, SHA512]
 /** SCRAM (RFC 5802 §3): StoredKey and ServerKey for each hash, from SASLprep(password) as a stored string. */
 async function deriveScram(password: string, options: DeriveOptions): Promise<NonNullable<StoredCredentials['scram']>> {
   const iterations = options.iterations ?? 4096
-  if (!Number.isSafeInteger(iterations) || iterations < 1) throw new SaslError('protocol-violation', 'SCRAM iterations must be a positive integer')
+  // Above 10,000,000 (the SCRAM client's default maxIterations) no saslkit client would log in with the result.
+  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > 10_000_000) {
+    throw new SaslError('protocol-violation', 'SCRAM iterations must be an integer from 1 to 10,000,000')
+  }
   if (options.salt !== undefined && (!(options.salt instanceof Uint8Array) || options.salt.length === 0)) {
     throw new SaslError('protocol-violation', 'SCRAM salt must be non-empty bytes')
   }

@@ -146,12 +146,14 @@ export abstract class ServerBase implements SaslServer {
 
   /**
    * `options`: the server options every mechanism shares. Decision 5: a callback that is not a
-   * function, or a size that is not a number, is the caller's mistake; checked as the server's
+   * function, or a size that is not a positive integer, is the caller's mistake; checked as the server's
    * code loads, so the first `next()` rejects with `protocol-violation`.
    */
   constructor(options: Pick<ServerOptions, 'credentials' | 'verifyPassword' | 'authorize' | 'maxMessageBytes'>) {
     for (const name of ['credentials', 'verifyPassword', 'authorize'] as const) checkOptionType('server', name, options[name], 'function')
-    checkOptionType('server', 'maxMessageBytes', options.maxMessageBytes, 'number')
+    const limit = options.maxMessageBytes
+    // A limit that is not a positive whole number of bytes (NaN, a negative) would turn the check off.
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0)) throw new SaslError('protocol-violation', 'server: maxMessageBytes must be a positive integer')
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
   }
 

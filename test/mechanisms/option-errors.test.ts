@@ -372,6 +372,8 @@ function rowsOf(family: Family): Row[] {
     // The callbacks every server shares are checked as its code loads (the first next()).
     ...[...SHARED_SERVER_CALLBACKS, ...(family.serverCallbacks ?? [])].map((name) => ({ side: 'server' as const, why: `${name} given as a number`, options: { ...family.server, [name]: 42 }, code: PV })),
     { side: 'server' as const, why: 'maxMessageBytes given as a string', options: { ...family.server, maxMessageBytes: '4096' }, code: PV },
+    // A limit that would turn the size check off.
+    ...[NaN, -1, 0, 1.5].map((limit) => ({ side: 'server' as const, why: `maxMessageBytes ${limit}`, options: { ...family.server, maxMessageBytes: limit }, code: PV })),
     // No options object at all, or null: a missing required option, never a TypeError.
     ...(family.required.length === 0 ? [] : [undefined, null].map((options) => ({ side: 'client' as const, why: `options ${options}`, options: options as never, code: PV }))),
     ...(family.serverRequired.length === 0 ? [] : [undefined, null].map((options) => ({ side: 'server' as const, why: `options ${options}`, options: options as never, code: PV }))),
@@ -422,6 +424,8 @@ describe('option errors of the public helpers (decision 5)', () => {
     ['deriveCredentials with a username that is a number', () => deriveCredentials('pencil', { username: 42 as never, realm: 'r' }), PV],
     ['deriveCredentials with a realm that is a number', () => deriveCredentials('pencil', { username: 'u', realm: 42 as never }), PV],
     ['deriveCredentials with iterations 0', () => deriveCredentials('pencil', { iterations: 0 }), PV],
+    // More than any saslkit client accepts by default (maxIterations 10,000,000): refused before any work.
+    ['deriveCredentials with iterations 10,000,001', () => deriveCredentials('pencil', { iterations: 10_000_001 }), PV],
     ['deriveCredentials with a salt that is not bytes', () => deriveCredentials('pencil', { salt: 'salt' as never }), PV],
     ['deriveCredentials of an empty password', () => deriveCredentials(''), MR],
     ['deriveCredentials of a password SASLprep refuses', () => deriveCredentials('pen\u0007cil'), MR],
