@@ -4,7 +4,7 @@
  * works unchanged. Each mechanism family contributes its own scheme here.
  */
 import { SaslError } from './core/errors.js'
-import { optionalStrings, stringOption, textOption } from './core/options.js'
+import { optionalTyped, typedOption, textOption } from './core/options.js'
 import type { ScramStoredKeys, StoredCredentials } from './core/types.js'
 import { base64Decode, base64Encode } from './codec/base64.js'
 import { hexDecode, hexEncode } from './codec/bytes.js'
@@ -53,7 +53,7 @@ export async function deriveCredentials(password: string, given: DeriveOptions =
   // Copied first: `null` options are then no options.
   const options = { ...given }
   textOption('deriveCredentials', 'password', password)
-  optionalStrings('deriveCredentials', options, ['username', 'realm'])
+  optionalTyped('deriveCredentials', options, ['username', 'realm'])
   const stored: { -readonly [K in keyof StoredCredentials]: StoredCredentials[K] } = {}
   // Dovecot's {CRAM-MD5}: the HMAC-MD5 states keyed with the UTF-8 password.
   stored.cramMd5 = hmacMd5Context(utf8Encode(password))
@@ -143,7 +143,7 @@ const SCRAM_SCHEMES: Readonly<Record<string, HashFunction>> = { 'SCRAM-SHA-1': S
  */
 export function parsePasswordScheme(text: string): StoredCredentials {
   // Decision 5: a value that is not text is the caller's mistake; text that does not parse is not.
-  stringOption('password scheme', 'the value', text)
+  typedOption('password scheme', 'the value', text)
   const match = /^\{([A-Z0-9.-]+)\}(.*)$/s.exec(text)
   if (match === null) throw new SaslError('malformed-request', 'password scheme: expected {SCHEME}value')
   const [, scheme, value] = match as unknown as [string, string, string]
@@ -186,7 +186,7 @@ export function formatPasswordScheme(scheme: PasswordScheme, credentials: Stored
   switch (scheme) {
     case 'PLAIN':
       if (credentials.password === undefined) throw new SaslError('malformed-request', 'password scheme: no plaintext password')
-      return `{PLAIN}${stringOption('password scheme', 'password', credentials.password)}`
+      return `{PLAIN}${typedOption('password scheme', 'password', credentials.password)}`
     case 'CRAM-MD5':
       return `{CRAM-MD5}${hexEncode(schemeBytes(scheme, credentials.cramMd5, HMAC_MD5_CONTEXT_BYTES))}`
     case 'DIGEST-MD5':

@@ -20,25 +20,25 @@ export function requirePasswordSource(options: Pick<ServerOptions, 'credentials'
  * A string option (or, with `type`, a callback: 'function'): anything else (a number, `null`,
  * a missing required one) is the caller's mistake, never coerced to text.
  */
-export function stringOption(mechanism: string, name: string, value: unknown, type = 'string'): string {
+export function typedOption(mechanism: string, name: string, value: unknown, type = 'string'): string {
   if (typeof value !== type) throw new SaslError('protocol-violation', `${mechanism}: ${name} is not a ${type}`)
   return value as string
 }
 
-/** `stringOption` for each of `names` that `options` gives (optional options of one type: strings, or callbacks). */
-export function optionalStrings(mechanism: string, options: object, names: readonly string[], type?: string): void {
+/** `typedOption` for each of `names` that `options` gives (optional options of one type: strings, or callbacks). */
+export function optionalTyped(mechanism: string, options: object, names: readonly string[], type?: string): void {
   for (const name of names) {
     const value = (options as Record<string, unknown>)[name]
-    if (value !== undefined) stringOption(mechanism, name, value, type)
+    if (value !== undefined) typedOption(mechanism, name, value, type)
   }
 }
 
 /**
- * A text option: a string (see `stringOption`) that `allowed` matches — by default any
+ * A text option: a string (see `typedOption`) that `allowed` matches — by default any
  * non-empty text. Text it does not match (empty, a character the wire format forbids) is
  * `malformed-request`: it is often what a user typed, and the app shows it back.
  */
 export function textOption(mechanism: string, name: string, value: unknown, allowed = /./s): string {
-  if (!allowed.test(stringOption(mechanism, name, value))) throw new SaslError('malformed-request', `${mechanism}: empty or invalid ${name}`)
+  if (!allowed.test(typedOption(mechanism, name, value))) throw new SaslError('malformed-request', `${mechanism}: empty or invalid ${name}`)
   return value as string
 }

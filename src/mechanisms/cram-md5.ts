@@ -7,7 +7,7 @@
  */
 import { SaslError } from '../core/errors.js'
 import { ClientBase, lazyServer } from '../core/guard.js'
-import { optionalStrings, textOption } from '../core/options.js'
+import { optionalTyped, textOption } from '../core/options.js'
 import type { Mechanism, ServerOptions } from '../core/types.js'
 import { concatBytes, hexEncode } from '../codec/bytes.js'
 import { utf8Encode } from '../codec/utf8.js'
@@ -83,7 +83,7 @@ class CramMd5Client extends ClientBase {
 
 function makeChallenge(options: CramMd5ServerOptions): string {
   const hostname = textOption('CRAM-MD5', 'hostname', options.hostname ?? 'localhost', HOSTNAME)
-  optionalStrings('CRAM-MD5', options, ['random', 'now'], 'function')
+  optionalTyped('CRAM-MD5', options, ['random', 'now'], 'function')
   const random = (options.random ?? randomBytes)(CHALLENGE_RANDOM_BYTES)
   if (!(random instanceof Uint8Array) || random.length !== CHALLENGE_RANDOM_BYTES) {
     throw new SaslError('protocol-violation', `CRAM-MD5: random(${CHALLENGE_RANDOM_BYTES}) must return that many bytes`)

@@ -3,7 +3,7 @@
  * charset rules, and the response value.
  */
 import { SaslError } from '../core/errors.js'
-import { stringOption, textOption } from '../core/options.js'
+import { typedOption, textOption } from '../core/options.js'
 import { hexEncode } from '../codec/bytes.js'
 import { fitsLatin1, latin1Decode, latin1Encode } from '../codec/latin1.js'
 import { utf8Encode } from '../codec/utf8.js'
@@ -164,7 +164,7 @@ export function responseValue(inputs: DigestInputs, a2Prefix: 'AUTHENTICATE' | '
 }
 
 export function randomNonce(random: RandomSource | undefined): string {
-  const bytes = (stringOption('DIGEST-MD5', 'random', random ?? randomBytes, 'function') as unknown as RandomSource)(NONCE_RANDOM_BYTES)
+  const bytes = (typedOption('DIGEST-MD5', 'random', random ?? randomBytes, 'function') as unknown as RandomSource)(NONCE_RANDOM_BYTES)
   if (!(bytes instanceof Uint8Array) || bytes.length !== NONCE_RANDOM_BYTES) {
     throw new SaslError('protocol-violation', `DIGEST-MD5: random(${NONCE_RANDOM_BYTES}) must return that many bytes`)
   }

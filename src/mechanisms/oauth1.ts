@@ -14,7 +14,7 @@
  */
 import { SaslError } from '../core/errors.js'
 import { lazyServer } from '../core/guard.js'
-import { optionalStrings } from '../core/options.js'
+import { optionalTyped } from '../core/options.js'
 import type { Mechanism, SaslServer, ServerOptions } from '../core/types.js'
 import { hexEncode } from '../codec/bytes.js'
 import { encodeGs2Header } from '../codec/gs2.js'
@@ -197,7 +197,7 @@ class Signer {
       throw new SaslError('protocol-violation', `${mechanism}: invalid timestamp`)
     }
     this.#timestamp = options.timestamp
-    optionalStrings(mechanism, options, ['random', 'now'], 'function')
+    optionalTyped(mechanism, options, ['random', 'now'], 'function')
     this.#random = options.random ?? randomBytes
     this.#now = options.now ?? (() => new Date())
   }

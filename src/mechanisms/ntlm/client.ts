@@ -5,7 +5,7 @@
  */
 import { SaslError } from '../../core/errors.js'
 import { ClientBase } from '../../core/guard.js'
-import { optionalStrings, stringOption, textOption } from '../../core/options.js'
+import { optionalTyped, typedOption, textOption } from '../../core/options.js'
 import type { ChannelBinding, ClientRandomOptions, SaslClient } from '../../core/types.js'
 import { randomBytes } from '../../crypto/random.js'
 import {
@@ -146,12 +146,12 @@ class NtlmClientImpl extends ClientBase implements NtlmClient {
     // an empty username or password is text the user typed (malformed-request).
     const split = splitUsername(textOption('NTLM', 'username', options.username))
     if (split.user === '') throw new SaslError('malformed-request', 'NTLM: empty username')
-    optionalStrings('NTLM', options, ['domain', 'workstation', 'targetName'])
-    optionalStrings('NTLM', options, ['random', 'now'], 'function')
+    optionalTyped('NTLM', options, ['domain', 'workstation', 'targetName'])
+    optionalTyped('NTLM', options, ['random', 'now'], 'function')
     this.#user = split.user
     this.#domain = options.domain ?? split.domain ?? ''
     this.#workstation = options.workstation ?? ''
-    const password = options.password === undefined ? '' : stringOption('NTLM', 'password', options.password)
+    const password = options.password === undefined ? '' : typedOption('NTLM', 'password', options.password)
     if (password !== '') {
       this.#ntHash = ntHash(password)
       this.#legacyPassword = options.legacy === true ? password : undefined

@@ -3,7 +3,7 @@
  * (server.ts) loads on its first step.
  */
 import { SaslError } from '../../core/errors.js'
-import { optionalStrings } from '../../core/options.js'
+import { optionalTyped } from '../../core/options.js'
 import type { ChannelBinding, SaslServer, ServerOptions } from '../../core/types.js'
 import type { NtlmSession } from './session.js'
 
@@ -80,8 +80,8 @@ export function ntlmServerOptions(given: NtlmServerOptions): NtlmServerOptions {
     throw new SaslError('protocol-violation', 'NTLM: serverChallenge must be 8 bytes')
   }
   // Decision 5: names sent in the CHALLENGE are strings, never coerced to text.
-  optionalStrings('NTLM', options, ['netbiosDomain', 'netbiosComputer', 'dnsDomain', 'dnsComputer'])
-  optionalStrings('NTLM', options, ['random', 'now'], 'function')
+  optionalTyped('NTLM', options, ['netbiosDomain', 'netbiosComputer', 'dnsDomain', 'dnsComputer'])
+  optionalTyped('NTLM', options, ['random', 'now'], 'function')
   const window = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS
   if (typeof window !== 'number' || Number.isNaN(window) || window < 0) throw new SaslError('protocol-violation', 'NTLM: timestampWindowMs must be 0 or more')
   // Copies of what the server reads later: the caller may reuse or change its options.
