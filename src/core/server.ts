@@ -156,7 +156,7 @@ export abstract class ServerBase implements SaslServer {
     const limit = options.maxMessageBytes
     // A limit that is not a positive whole number of bytes (NaN, a negative) would turn the check off.
     if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0)) throw new SaslError('protocol-violation', 'server: maxMessageBytes must be a positive integer')
-    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+    this.#maxMessageBytes = limit ?? DEFAULT_MAX_MESSAGE_BYTES
   }
 
   /**
